@@ -1,0 +1,553 @@
+"""Server time, query count and floor of every main page; the 台账 export; the seed imports.
+
+    SAFETYPLAN_VAR_DIR=/tmp/perf-var .venv/bin/python benchmarks/run.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/safetyplan_perf .venv/bin/python benchmarks/run.py
+
+Run it on a database filled by ``manage.py generate_load`` (it uses the users that command
+makes). For each page it makes a few warm-up requests, counts the queries of one request, then
+times ``--repeat`` requests through Django's test client (the full middleware stack: sessions,
+auth, CSRF, messages, history…) and reports the median and the 95th percentile. Beside each
+page, its floor: a bare view behind the same middleware that checks the login and runs
+hand-written SQL for the same rows or numbers, and returns them unformatted as JSON; and the
+ratio page ÷ floor (medians). Then the 台账 export of 100,000 rows (benchmarks/ledger_export.py,
+in its own throwaway SQLite database and a fresh process, so that the peak RSS is the export's)
+and the parse of each seed notice (benchmarks/parse_speed.py). Prints a table, writes JSON to
+``var/benchmarks.json`` and ends with one ``summary:`` line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+urlpatterns: list = []  # set by setup_django()
+TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_RATIO, TARGET_QUERIES = 150, 300, 3.0, 12
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safetyplan.settings")
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", "No directory at")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.urls import clear_url_caches, include, path
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)  # as in production
+
+    # The app's URLs, and beside them the floors: this module is the URLconf.
+    global urlpatterns
+    urlpatterns = [
+        path("__floor__/<str:name>/<str:scope>/", floor_view),
+        path("", include(settings.ROOT_URLCONF)),
+    ]
+    sys.modules["benchmarks.run"] = sys.modules[__name__]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.ROOT_URLCONF = "benchmarks.run"
+    clear_url_caches()
+
+
+# ---- hand-written SQL: the floors -----------------------------------------------------------
+
+JOINS = """
+    FROM tasks_assignment a
+    JOIN tasks_measure m ON m.id = a.measure_id
+    JOIN tasks_task t ON t.id = m.task_id
+    JOIN tasks_notice n ON n.id = t.notice_id
+    JOIN units_jurisdiction j ON j.id = n.jurisdiction_id
+"""
+ANCHOR = """CASE m.recurrence WHEN 'weekly' THEN a.start_week WHEN 'monthly' THEN a.start_month
+    WHEN 'quarterly' THEN a.start_month / 3 WHEN 'semiannual' THEN a.start_month / 6
+    WHEN 'yearly' THEN a.start_month / 12 END"""
+CURRENT = """CASE m.recurrence WHEN 'weekly' THEN %(cw)s WHEN 'monthly' THEN %(cm)s
+    WHEN 'quarterly' THEN %(cq)s WHEN 'semiannual' THEN %(cs)s WHEN 'yearly' THEN %(cy)s END"""
+MISSED = f"""CASE WHEN m.recurrence = '' OR a.status = 'done' THEN 0 ELSE
+    ({CURRENT}) - ({ANCHOR}) - (SELECT COUNT(DISTINCT p.period_index) FROM tasks_progressreport p
+    WHERE p.assignment_id = a.id AND p.period_index >= ({ANCHOR})
+    AND p.period_index < ({CURRENT})) END"""
+LATE = f"(a.status <> 'done' AND (a.due_date < %(today)s OR ({MISSED}) > 0))"
+SOON = "(a.status <> 'done' AND a.due_date >= %(today)s AND a.due_date <= %(soon)s)"
+SCOPE = "j.path LIKE %(path)s AND m.withdrawn = %(no)s"
+
+
+def _rows(sql: str, params: dict) -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def floor_unit_figures(p: dict) -> list:
+    """Per unit: assigned, done, late, due soon (the workbench table, the ranking)."""
+    return _rows(
+        f"""SELECT a.unit_id, COUNT(*),
+            SUM(CASE WHEN a.status = 'done' THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {LATE} THEN 1 ELSE 0 END), SUM(CASE WHEN {SOON} THEN 1 ELSE 0 END)
+        {JOINS} WHERE {SCOPE} AND n.year = %(year)s GROUP BY a.unit_id""",
+        p,
+    )
+
+
+def floor_workbench(p: dict) -> dict:
+    months = _rows(
+        f"""SELECT a.completed_at FROM tasks_assignment a JOIN tasks_measure m
+        ON m.id = a.measure_id JOIN tasks_task t ON t.id = m.task_id
+        JOIN tasks_notice n ON n.id = t.notice_id JOIN units_jurisdiction j
+        ON j.id = n.jurisdiction_id WHERE {SCOPE} AND n.year = %(year)s AND a.status = 'done'
+        AND a.completed_at >= %(year_start)s""",
+        p,
+    )
+    return {"units": floor_unit_figures(p), "completed": len(months)}
+
+
+def floor_ranking(p: dict) -> dict:
+    extra = _rows(
+        f"""SELECT a.unit_id, COUNT(DISTINCT e.id), COUNT(DISTINCT r.id) {JOINS}
+        LEFT JOIN tasks_extensionrequest e ON e.assignment_id = a.id AND e.status = 'approved'
+        LEFT JOIN reports_reminder r ON r.assignment_id = a.id
+        WHERE {SCOPE} AND n.year = %(year)s GROUP BY a.unit_id""",
+        p,
+    )
+    return {"units": floor_unit_figures(p), "extra": extra}
+
+
+def floor_measures(p: dict) -> dict:
+    where = f"""{SCOPE} AND n.year = %(year)s AND EXISTS (SELECT 1 FROM tasks_assignment a
+        WHERE a.measure_id = m.id AND a.status = 'in_progress')"""
+    base = """FROM tasks_measure m JOIN tasks_task t ON t.id = m.task_id
+        JOIN tasks_notice n ON n.id = t.notice_id JOIN units_jurisdiction j
+        ON j.id = n.jurisdiction_id"""
+    count = _rows(f"SELECT COUNT(*) {base} WHERE {where}", p)
+    measures = _rows(
+        f"""SELECT m.id, m.text, m.due_date, m.recurrence, t.title, n.title {base}
+        WHERE {where} ORDER BY n.year DESC, t.notice_id, t."order", m."order", m.id LIMIT 50""",
+        p,
+    )
+    ids = ",".join(str(r[0]) for r in measures) or "0"
+    chips = _rows(
+        f"""SELECT a.measure_id, u.name, a.role, a.status, a.due_date, a.latest_percent
+        FROM tasks_assignment a JOIN units_unit u ON u.id = a.unit_id
+        WHERE a.measure_id IN ({ids}) ORDER BY a.measure_id, a.role, u."order" """,
+        {},
+    )
+    return {"count": count, "measures": measures, "chips": chips}
+
+
+def floor_unit(p: dict) -> dict:
+    unit = _rows("SELECT id, name FROM units_unit WHERE id = %(unit)s", p)
+    rows = _rows(
+        f"""SELECT a.id, m.text, n.title, a.role, a.status, a.due_date, a.latest_percent,
+        ({MISSED}) {JOINS} WHERE a.unit_id = %(unit)s AND m.withdrawn = %(no)s
+        ORDER BY a.due_date, a.id LIMIT 50""",
+        p,
+    )
+    totals = _rows(
+        f"""SELECT COUNT(*), SUM(CASE WHEN a.status = 'done' THEN 1 ELSE 0 END),
+        SUM(CASE WHEN {LATE} THEN 1 ELSE 0 END) {JOINS}
+        WHERE a.unit_id = %(unit)s AND m.withdrawn = %(no)s AND n.year = %(year)s""",
+        p,
+    )
+    reports = _rows(
+        """SELECT r.id, r.text, r.percent, r.created_at, u.username FROM tasks_progressreport r
+        JOIN tasks_assignment a ON a.id = r.assignment_id JOIN auth_user u ON u.id = r.author_id
+        WHERE a.unit_id = %(unit)s ORDER BY r.created_at DESC, r.id DESC LIMIT 10""",
+        p,
+    )
+    return {"unit": unit, "rows": rows, "totals": totals, "reports": reports}
+
+
+def floor_mine(p: dict) -> dict:
+    rows = _rows(
+        f"""SELECT a.id, m.text, n.title, a.status, a.due_date, a.latest_percent, ({MISSED})
+        {JOINS} WHERE a.unit_id = %(liaison_unit)s
+        ORDER BY CASE WHEN a.status = 'done' THEN 1 ELSE 0 END, a.due_date, a.id LIMIT 20""",
+        p,
+    )
+    counts = _rows(
+        f"""SELECT COUNT(*), SUM(CASE WHEN {LATE} THEN 1 ELSE 0 END),
+        SUM(CASE WHEN a.status = 'done' THEN 1 ELSE 0 END) {JOINS}
+        WHERE a.unit_id = %(liaison_unit)s""",
+        p,
+    )
+    return {"rows": rows, "counts": counts}
+
+
+def floor_reviews(p: dict) -> dict:
+    where = "j.path LIKE %(path)s AND a.status = 'requested'"
+    count = _rows(f"SELECT COUNT(*) {JOINS} WHERE {where}", p)
+    rows = _rows(
+        f"""SELECT a.id, u.name, m.text, n.title, a.latest_report_at {JOINS}
+        JOIN units_unit u ON u.id = a.unit_id WHERE {where}
+        ORDER BY a.latest_report_at, a.id LIMIT 25""",
+        p,
+    )
+    ids = ",".join(str(r[0]) for r in rows) or "0"
+    reports = _rows(
+        f"""SELECT r.assignment_id, r.text, r.created_at FROM tasks_progressreport r
+        WHERE r.assignment_id IN ({ids}) AND r.kind = 'completion'""",
+        {},
+    )
+    ext = """FROM tasks_extensionrequest e JOIN tasks_assignment a ON a.id = e.assignment_id
+        JOIN tasks_measure m ON m.id = a.measure_id JOIN tasks_task t ON t.id = m.task_id
+        JOIN tasks_notice n ON n.id = t.notice_id JOIN units_jurisdiction j
+        ON j.id = n.jurisdiction_id WHERE j.path LIKE %(path)s AND e.status = 'pending'"""
+    ext_count = _rows(f"SELECT COUNT(*) {ext}", p)
+    extensions = _rows(
+        f"SELECT e.id, e.requested_date, m.text {ext} ORDER BY e.created_at, e.id LIMIT 25", p
+    )
+    return {"n": count, "rows": rows, "reports": reports, "ext": [ext_count, extensions]}
+
+
+def floor_notice(p: dict) -> list:
+    return _rows(
+        """SELECT t.id, t.title, m.id, m.text, m.due_date, a.id, u.name, a.role, a.status
+        FROM tasks_task t JOIN tasks_measure m ON m.task_id = t.id
+        LEFT JOIN tasks_assignment a ON a.measure_id = m.id
+        LEFT JOIN units_unit u ON u.id = a.unit_id
+        WHERE t.notice_id = %(notice)s ORDER BY t."order", m."order", m.id, a.role""",
+        p,
+    )
+
+
+FLOORS: dict[str, Callable[[dict], object]] = {
+    "workbench": floor_workbench,
+    "measures": floor_measures,
+    "unit": floor_unit,
+    "mine": floor_mine,
+    "reviews": floor_reviews,
+    "notice": floor_notice,
+    "ranking": floor_ranking,
+}
+FLOOR_PARAMS: dict[str, dict] = {}  # filled by main(); the floor view reads it
+
+
+def floor_view(request, name: str, scope: str):
+    from django.http import HttpResponse, HttpResponseForbidden
+
+    if not request.user.is_authenticated:
+        return HttpResponseForbidden()
+    data = FLOORS[name](FLOOR_PARAMS[scope])
+    return HttpResponse(json.dumps(data, default=str), content_type="application/json")
+
+
+# ---- measuring ------------------------------------------------------------------------------
+
+
+@dataclass
+class PageResult:
+    page: str
+    user: str
+    url: str
+    status: int
+    bytes: int
+    queries: int
+    median_ms: float
+    p95_ms: float
+    floor_median_ms: float
+    floor_p95_ms: float
+    floor_queries: int
+    ratio: float
+
+
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def time_get(client, url: str, repeat: int, budget_s: float) -> tuple[int, int, int, list]:
+    """Status, size, query count of one request; then the times of ``repeat`` requests."""
+    from django.db import connection
+
+    response = client.get(url, secure=True)  # warm-up: imports, caches, connection
+    captured: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        captured.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url, secure=True)
+    times: list[float] = []
+    started = time.perf_counter()
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        client.get(url, secure=True)
+        times.append((time.perf_counter() - t0) * 1000)
+        if time.perf_counter() - started > budget_s and len(times) >= 5:
+            break
+    return response.status_code, len(response.content), len(captured), times
+
+
+def pages(scope_user: dict) -> list[tuple[str, str, str, str]]:
+    """(page, username, url, floor scope) for each main page."""
+    from django.urls import reverse
+
+    c, top = scope_user["county"], scope_user.get("top")
+    year = scope_user["year"]
+    rows = [
+        ("workbench", c["office"], reverse("workbench"), "county"),
+        ("measures", c["office"], f"{reverse('measure_list')}?year={year}&status=in_progress",
+         "county"),
+        ("unit", c["office"], reverse("unit_detail", args=[c["unit"]]), "county"),
+        ("mine", c["liaison"], reverse("my_tasks"), "county"),
+        ("reviews", c["office"], reverse("review_queue"), "county"),
+        ("notice", c["office"], reverse("notice_detail", args=[c["notice"]]), "county"),
+        ("ranking", c["office"], reverse("ranking"), "county"),
+    ]  # fmt: skip
+    if top:  # the whole city or province at once: the largest scope there is
+        everything = f"?jurisdiction=&year={year}"
+        rows += [
+            ("workbench", top["office"], reverse("workbench") + everything, "top"),
+            ("measures", top["office"],
+             f"{reverse('measure_list')}?year={year}&status=in_progress", "top"),
+            ("reviews", top["office"], reverse("review_queue"), "top"),
+            ("ranking", top["office"], reverse("ranking") + everything, "top"),
+        ]  # fmt: skip
+    return rows
+
+
+def scope_data(today: dt.date) -> dict:
+    """The users and objects the pages are measured with, and the floors' parameters."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from tasks import periods
+    from tasks.loadgen import PREFIX
+    from tasks.models import Assignment, Notice
+    from units.models import Jurisdiction
+
+    User = get_user_model()
+    county = Jurisdiction.objects.filter(name=f"{PREFIX}县001").first()
+    if county is None:
+        sys.exit("没有压测数据：请先运行 manage.py generate_load --scale county|city|province")
+    year = Notice.objects.filter(jurisdiction=county).order_by("-year").first().year
+    busiest = (
+        Assignment.objects.filter(unit__jurisdiction=county)
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "unit")
+        .first()["unit"]
+    )
+    notice = (
+        Notice.objects.filter(jurisdiction=county, year=year)
+        .annotate(n=Count("tasks__measures"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    liaison = User.objects.get(profile__unit_id=busiest)
+    common = {
+        "today": today, "soon": today + dt.timedelta(days=6), "year": year, "no": False,
+        "year_start": dt.datetime(year, 1, 1, tzinfo=dt.UTC),
+        "cw": periods.week_index(today), "cm": periods.month_index(today),
+        "cq": periods.month_index(today) // 3, "cs": periods.month_index(today) // 6,
+        "cy": periods.month_index(today) // 12, "unit": busiest, "liaison_unit": busiest,
+        "notice": notice.pk,
+    }  # fmt: skip
+    FLOOR_PARAMS["county"] = common | {"path": county.path + "%"}
+    out = {
+        "year": year,
+        "county": {"office": "c001_office", "liaison": liaison.username, "unit": busiest,
+                   "notice": notice.pk},
+    }  # fmt: skip
+    if User.objects.filter(username="load_office").exists():
+        top = Jurisdiction.objects.get(profiles__user__username="load_office")
+        FLOOR_PARAMS["top"] = common | {"path": top.path + "%"}
+        out["top"] = {"office": "load_office"}
+    return out
+
+
+def measure_pages(repeat: int, budget_s: float, today: dt.date) -> list[PageResult]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    users = scope_data(today)
+    results = []
+    clients: dict[str, Client] = {}
+    for page, username, url, scope in pages(users):
+        if username not in clients:
+            clients[username] = Client()
+            clients[username].force_login(get_user_model().objects.get(username=username))
+        client = clients[username]
+        status, size, queries, times = time_get(client, url, repeat, budget_s)
+        floor_url = f"/__floor__/{page}/{scope}/"
+        _s, _b, floor_queries, floor_times = time_get(client, floor_url, repeat, budget_s)
+        median, floor_median = statistics.median(times), statistics.median(floor_times)
+        results.append(
+            PageResult(
+                page=page, user=username, url=url, status=status, bytes=size, queries=queries,
+                median_ms=median, p95_ms=_p95(times), floor_median_ms=floor_median,
+                floor_p95_ms=_p95(floor_times), floor_queries=floor_queries,
+                ratio=median / floor_median if floor_median else float("inf"),
+            )
+        )  # fmt: skip
+        r = results[-1]
+        flags = []
+        if r.median_ms > TARGET_MEDIAN_MS or r.p95_ms > TARGET_P95_MS:
+            flags.append("慢")
+        if r.ratio > TARGET_RATIO:
+            flags.append(f">{TARGET_RATIO:g}×底线")
+        if r.queries > TARGET_QUERIES:
+            flags.append(f">{TARGET_QUERIES}次查询")
+        if r.status != 200:
+            flags.append(f"HTTP {r.status}")
+        print(
+            f"{page:10} {username:12} {r.median_ms:9.1f} {r.p95_ms:9.1f} {r.queries:5d}"
+            f" {r.floor_median_ms:9.1f} {r.floor_queries:5d} {r.ratio:6.2f}  {' '.join(flags)}",
+            flush=True,
+        )
+    return results
+
+
+def measure_export(rows: int) -> dict:
+    """The 台账 export of ``rows`` measures, via benchmarks/ledger_export.py in fresh processes."""
+    folder = Path(tempfile.mkdtemp(prefix="ledger-run-", dir="/tmp"))
+    db = folder / "bench.sqlite3"
+    script = ROOT / "benchmarks" / "ledger_export.py"
+    build = (
+        f"import sys; sys.path.insert(0, {str(script.parent)!r}); from pathlib import Path;"
+        f" import ledger_export as le; le.setup_django(Path({str(db)!r})); le.create_base();"
+        f" le.add_rows(0, {rows})"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    try:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", build], check=True, cwd=ROOT, env=env)
+        built = time.perf_counter() - started
+        out = subprocess.run(
+            [sys.executable, str(script), "--export-only", str(db)],
+            check=True, capture_output=True, text=True, cwd=ROOT, env=env,
+        )  # fmt: skip
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        result["build_seconds"] = built
+        return result
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure_seeds() -> list[dict]:
+    """Parse time of each seed (median), beside its library's floor, via parse_speed."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import parse_speed as ps
+
+    from importers.api import parse_file
+    from importers.sniff import sniff_format
+
+    out = []
+    for path in ps.files([]):
+        data = path.read_bytes()
+        fmt = sniff_format(data, path.name)
+        repeat = 3 if fmt in ("pdf", "doc", "wps") else 7
+        try:
+            parse_ms = ps.median_time(lambda d=data, n=path.name: parse_file(d, n), repeat) * 1000
+        except Exception as error:
+            out.append({"file": path.name, "format": fmt, "error": str(error)})
+            continue
+        floor = ps.FLOORS.get(fmt)
+        floor_ms = ps.median_time(lambda d=data, f=floor: f(d), repeat) * 1000 if floor else None
+        out.append({"file": path.name, "format": fmt, "parse_ms": parse_ms, "floor_ms": floor_ms})
+        ratio = f"{parse_ms / floor_ms:6.2f}" if floor_ms else "     -"
+        floor_text = f"{floor_ms:9.1f}" if floor_ms else "        -"
+        print(f"{path.name[:44]:44} {fmt:5} {parse_ms:9.1f} {floor_text} {ratio}", flush=True)
+    return out
+
+
+def machine() -> dict:
+    cpu = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as f:
+        mem_kib = int(f.readline().split()[1])
+    return {"nproc": os.cpu_count(), "memory_gib": round(mem_kib / 2**20, 1), "cpu": cpu,
+            "python": platform.python_version(),
+            "load_average_at_start": os.getloadavg()}  # fmt: skip
+
+
+def data_size() -> dict:
+    from tasks.models import Assignment, Measure, ProgressReport
+    from units.models import Jurisdiction, Unit
+
+    return {
+        "counties": Jurisdiction.objects.filter(level="county").count(),
+        "units": Unit.objects.count(),
+        "measures": Measure.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "reports": ProgressReport.objects.count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--budget", type=float, default=20, help="seconds at most per page")
+    parser.add_argument("--export-rows", type=int, default=100_000)
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--skip-seeds", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "benchmarks.json")
+    args = parser.parse_args()
+    setup_django()
+    from django.db import connection
+
+    from tasks import clock
+
+    today = clock.today()
+    size = data_size()
+    print(f"数据库：{connection.vendor} {connection.settings_dict['NAME']}  数据量：{size}")
+    print(f"{'page':10} {'user':12} {'median':>9} {'p95':>9} {'qry':>5} {'floor':>9} "
+          f"{'fqry':>5} {'ratio':>6}   (ms)")  # fmt: skip
+    results = measure_pages(args.repeat, args.budget, today)
+    export = None
+    if not args.skip_export:
+        print(f"台账导出 {args.export_rows} 行……", flush=True)
+        export = measure_export(args.export_rows)
+        print(
+            f"台账导出：{export['rows']} 行 {export['seconds']:.1f} 秒，"
+            f"RSS 峰值 {export['rss_mib']:.0f} MiB（tracemalloc {export['traced_mib']:.0f} MiB）"
+        )
+    seeds = None if args.skip_seeds else measure_seeds()
+    report = {
+        "taken_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "database": connection.vendor,
+        "data": size,
+        "pages": [asdict(r) for r in results],
+        "export": export,
+        "seeds": seeds,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    worst_ratio = max(r.ratio for r in results)
+    worst_p95 = max(r.p95_ms for r in results)
+    max_queries = max(r.queries for r in results)
+    export_s = f"{export['seconds']:.1f}" if export else "skipped"
+    export_mb = f"{export['rss_mib']:.0f}" if export else "skipped"
+    print(f"JSON：{args.out}")
+    print(
+        f"summary: worst_ratio={worst_ratio:.2f} worst_p95_ms={worst_p95:.0f} "
+        f"max_queries={max_queries} export_100k_s={export_s} export_peak_mb={export_mb}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""Per-unit assessment figures (考核): the ranking page, its .xlsx, and the 通报.
+
+Every figure is an aggregate or a subquery: one query however many units there are. Rules
+(the same as the workbench's, ``tasks/stats.py``):
+
+- 分配: assignments of the scope (measures not withdrawn, the chosen year's notices).
+- 已办结: status 已办结 (for a 通报: 办结 on or before the period's last day).
+- 按时办结: 已办结 on or before the original due date (``original_due_date``, or ``due_date``
+  when there is none; 办结 without any date counts as on time): an approved extension does not
+  make a late completion on time.
+- 应办结: done, or the original due date has passed; 按时办结率 = 按时办结 ÷ 应办结.
+- 逾期: ``AssignmentQuerySet.late`` (past the due date and not 已办结, or a reporting period
+  missed); for a 通报 of a past period: due before the period ended and not 办结 by then.
+- 完成率 = 已办结 ÷ 分配.
+- 获批延期: approved extension requests; 收到催办: reminders (e-mail, in-app, 督办单).
+- Ranking: 完成率, then 按时办结率, highest first (units without a rate last); equal figures
+  share a rank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.functions import Rank, TruncDate
+
+from tasks.models import Assignment, ExtensionRequest
+from tasks.stats import rate
+from units.models import Unit
+
+S = Assignment.Status
+
+
+def _done(as_of: dt.date | None) -> Q:
+    if as_of is None:
+        return Q(status=S.DONE)
+    return Q(status=S.DONE, completed_at__isnull=False) & Q(_completed_on__lte=as_of)
+
+
+def _on_time() -> Q:
+    """办结 on or before the assessed date (the original one), or without any date."""
+    return (
+        Q(original_due_date__isnull=True, due_date__isnull=True)
+        | Q(original_due_date__isnull=False, original_due_date__gte=F("_completed_on"))
+        | Q(original_due_date__isnull=True, due_date__gte=F("_completed_on"))
+    )
+
+
+def unit_figures(
+    units: QuerySet[Unit],
+    assignments: QuerySet[Assignment],
+    *,
+    on: dt.date,
+    as_of: dt.date | None = None,
+) -> QuerySet[Unit]:
+    """``units`` annotated with assigned, completed, on_time, expected, overdue, extensions,
+    reminders, completion_rate and on_time_rate (percent; None when nothing to divide by).
+
+    ``on``: the day overdue is judged on (today). ``as_of``: for a 通报 of a period, the period's
+    last day: only assignments made by then count, and 办结 only if it happened by then.
+    """
+    scoped = assignments.order_by()
+    if as_of is not None:
+        scoped = scoped.filter(start_date__lte=as_of)
+    scoped = scoped.alias(_completed_on=TruncDate("completed_at"))
+    done = _done(as_of)
+    assessed_passed = Q(original_due_date__lt=on) | Q(
+        original_due_date__isnull=True, due_date__lt=on
+    )
+    if as_of is None:
+        overdue = scoped.late(on=on)
+    else:
+        late = scoped.with_missed_periods(on=on).filter(
+            Q(missed_periods__gt=0) | Q(due_date__lt=on)
+        )
+        overdue = late.exclude(done)
+
+    def counted(qs: QuerySet) -> Count:
+        # distinct: the extensions and reminders joined below repeat an assignment's row
+        return Count("assignments", filter=Q(assignments__pk__in=qs.values("pk")), distinct=True)
+
+    in_scope = Q(assignments__pk__in=scoped.values("pk"))
+    approved = Q(assignments__extensions__status=ExtensionRequest.Status.APPROVED)
+
+    return units.annotate(
+        assigned=counted(scoped),
+        completed=counted(scoped.filter(done)),
+        on_time=counted(scoped.filter(done & _on_time())),
+        expected=counted(scoped.filter(done | assessed_passed)),
+        overdue=counted(overdue),
+        # Joined and counted in the one grouped query, not a subquery per unit: that one
+        # rebuilt the scoped list for every unit (1.4 s for 40 units, 4,000 assignments).
+        extensions=Count("assignments__extensions", filter=in_scope & approved, distinct=True),
+        reminders=Count("assignments__reminders", filter=in_scope, distinct=True),
+    ).annotate(
+        completion_rate=rate("completed", "assigned"),
+        on_time_rate=rate("on_time", "expected"),
+    )
+
+
+def ranked(
+    units: QuerySet[Unit],
+    assignments: QuerySet[Assignment],
+    *,
+    on: dt.date,
+    as_of: dt.date | None = None,
+) -> QuerySet[Unit]:
+    """The units with at least one assignment, with ``rank`` (1 = best), in rank order."""
+    ranking_order = [
+        F("completion_rate").desc(nulls_last=True),
+        F("on_time_rate").desc(nulls_last=True),
+    ]
+    return (
+        unit_figures(units, assignments, on=on, as_of=as_of)
+        .filter(assigned__gt=0)
+        .annotate(rank=Window(Rank(), order_by=ranking_order))
+        .order_by(*ranking_order, "order", "pk")
+    )
+
+
+# ---- periods of a 通报 ---------------------------------------------------------------------------
+
+QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+PERIOD_CHOICES = [
+    ("季度", [(f"q{q}", name) for q, name in QUARTER_NAMES.items()]),
+    ("月份", [(f"m{m}", f"{m}月") for m in range(1, 13)]),
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # the last day
+    label: str  # 2024年3月 / 2024年第一季度
+
+    def as_of(self, today: dt.date) -> dt.date:
+        """The day the figures stand at: the period's last day, or today while it runs."""
+        return min(self.end, today)
+
+    def judged_on(self, today: dt.date) -> dt.date:
+        """The day overdue is judged on: the day after the period (due on its last day and not
+        done counts), or today while it runs (due today is not overdue yet)."""
+        return min(self.end + dt.timedelta(days=1), today)
+
+
+def period(year: int, code: str) -> Period:
+    """``code``: ``q1``…``q4`` or ``m1``…``m12``."""
+    kind, n = code[0], int(code[1:])
+    if kind == "q":
+        start = dt.date(year, 3 * n - 2, 1)
+        months, label = 3, f"{year}年{QUARTER_NAMES[n]}"
+    else:
+        start = dt.date(year, n, 1)
+        months, label = 1, f"{year}年{n}月"
+    following = start.month - 1 + months
+    next_start = dt.date(year + following // 12, following % 12 + 1, 1)
+    return Period(start, next_start - dt.timedelta(days=1), label)
+
+
+def default_period(today: dt.date) -> tuple[int, str]:
+    """The month that has just ended: what the office circulates at the start of a month."""
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    return last_month.year, f"m{last_month.month}"
+
+
+# ---- .xlsx -------------------------------------------------------------------------------------
+
+XLSX_COLUMNS = [
+    ("排名", "rank", 7),
+    ("单位", "name", 28),
+    ("分配", "assigned", 8),
+    ("已办结", "completed", 9),
+    ("按时办结", "on_time", 10),
+    ("逾期", "overdue", 8),
+    ("获批延期", "extensions", 10),
+    ("收到催办", "reminders", 10),
+    ("完成率", "completion_rate", 10),
+    ("按时办结率", "on_time_rate", 12),
+]
+
+
+def ranking_workbook(*, title: str, units: list[Unit], today: dt.date) -> bytes:
+    """The ranking as an .xlsx: a title row, the header, one row per unit, fixed widths."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "考核排名"
+    last = get_column_letter(len(XLSX_COLUMNS))
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A1"] = f"{title}（截至{today.year}年{today.month}月{today.day}日）"
+    sheet["A1"].font = Font(name="黑体", size=14, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 28
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for col, (label, _key, width) in enumerate(XLSX_COLUMNS, start=1):
+        cell = sheet.cell(row=2, column=col, value=label)
+        cell.font = Font(name="黑体", bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EEF5")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    for row, unit in enumerate(units, start=3):
+        for col, (_label, key, _width) in enumerate(XLSX_COLUMNS, start=1):
+            value = getattr(unit, key)
+            cell = sheet.cell(row=row, column=col)
+            if key.endswith("_rate"):
+                cell.value = None if value is None else round(value / 100, 4)
+                cell.number_format = "0.0%"
+            else:
+                cell.value = value
+            cell.border = border
+            if key != "name":
+                cell.alignment = Alignment(horizontal="center")
+    sheet.freeze_panes = "C3"
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # print one page wide, as many tall
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

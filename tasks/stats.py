@@ -1,0 +1,238 @@
+"""Per-unit and overall figures for the workbench and the unit pages.
+
+Every figure is an aggregate query: the number of queries does not grow with the number of
+units or assignments. Rules (DOMAIN.md, tasks/models.py):
+
+- 逾期 (late): ``AssignmentQuerySet.late`` — past the due date and not 已办结, or a recurring
+  period ended without a report.
+- 临期 (due soon): ``AssignmentQuerySet.due_soon`` — due within 7 days, today included.
+- 进度滞后 (behind): ``AssignmentQuerySet.behind_schedule`` — behind 序时进度.
+- 完成率: 已办结 ÷ 分配数.
+- 按时办结率: done on or before the original due date (``original_due_date``, or ``due_date``
+  when there is no original; done without any date counts as on time) ÷ 应办结数, that is the
+  assignments already done or whose original date has passed.
+- Light per unit: red if any late, yellow if any due soon or behind, else green.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, TruncDate
+
+from tasks.models import Assignment
+from units.models import Unit
+
+S = Assignment.Status
+LIGHTS = {2: "red", 1: "yellow", 0: "green"}
+
+
+def scope(assignments: QuerySet[Assignment], *, year: int | None = None) -> QuerySet:
+    """The assignments that count: measures not withdrawn, of the notices of ``year``."""
+    qs = assignments.filter(measure__withdrawn=False)
+    if year:
+        qs = qs.filter(measure__task__notice__year=year)
+    return qs
+
+
+def _assessed_due(prefix: str = "") -> F:
+    """The date a unit is assessed on: the original one, even after an extension."""
+    return Coalesce(F(f"{prefix}original_due_date"), F(f"{prefix}due_date"))
+
+
+def _on_time(prefix: str = "") -> Q:
+    """已办结, on or before the assessed date (or without any date)."""
+    completed_on = TruncDate(f"{prefix}completed_at")
+    return Q(**{f"{prefix}status": S.DONE}) & (
+        Q(**{f"{prefix}original_due_date__isnull": True, f"{prefix}due_date__isnull": True})
+        | Q(
+            **{
+                f"{prefix}original_due_date__isnull": False,
+                f"{prefix}original_due_date__gte": completed_on,
+            }
+        )
+        | Q(
+            **{
+                f"{prefix}original_due_date__isnull": True,
+                f"{prefix}due_date__gte": completed_on,
+            }
+        )
+    )
+
+
+def _expected(on: dt.date, prefix: str = "") -> Q:
+    """应办结: done already, or the assessed date has passed."""
+    return (
+        Q(**{f"{prefix}status": S.DONE})
+        | Q(**{f"{prefix}original_due_date__lt": on})
+        | Q(**{f"{prefix}original_due_date__isnull": True, f"{prefix}due_date__lt": on})
+    )
+
+
+def rate(part: str, whole: str) -> Case:
+    return Case(
+        When(
+            **{f"{whole}__gt": 0},
+            then=ExpressionWrapper(Value(100.0) * F(part) / F(whole), output_field=FloatField()),
+        ),
+        default=Value(None),
+        output_field=FloatField(),
+    )
+
+
+def _light_rank() -> Case:
+    return Case(
+        When(late__gt=0, then=Value(2)),
+        When(Q(due_soon__gt=0) | Q(behind__gt=0), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def unit_figures(units: QuerySet[Unit], assignments: QuerySet[Assignment], *, on: dt.date):
+    """``units`` annotated with their figures over ``assignments`` (one query when evaluated).
+
+    Annotations: assigned, done, late, due_soon, behind, on_time, expected, completion_rate,
+    on_time_rate (percent, None when there is nothing to divide by) and light_rank (2 red,
+    1 yellow, 0 green; ``light_name`` turns it into a name).
+    """
+    ids = assignments.values("pk")
+    mine = Q(assignments__pk__in=ids)
+    return units.annotate(
+        assigned=Count("assignments", filter=mine),
+        done=Count("assignments", filter=mine & Q(assignments__status=S.DONE)),
+        late=Count(
+            "assignments", filter=Q(assignments__pk__in=assignments.late(on=on).values("pk"))
+        ),
+        due_soon=Count(
+            "assignments", filter=Q(assignments__pk__in=assignments.due_soon(on=on).values("pk"))
+        ),
+        behind=Count(
+            "assignments",
+            filter=Q(assignments__pk__in=assignments.behind_schedule(on=on).values("pk")),
+        ),
+        on_time=Count("assignments", filter=mine & _on_time("assignments__")),
+        expected=Count("assignments", filter=mine & _expected(on, "assignments__")),
+    ).annotate(
+        completion_rate=rate("done", "assigned"),
+        on_time_rate=rate("on_time", "expected"),
+        light_rank=_light_rank(),
+    )
+
+
+def light_name(rank: int) -> str:
+    return LIGHTS[rank]
+
+
+@dataclass(frozen=True)
+class Totals:
+    assigned: int
+    by_status: dict[str, int]  # status value → count, every status present
+    late: int
+    due_soon: int
+    behind: int
+    on_time: int
+    expected: int
+
+    @property
+    def done(self) -> int:
+        return self.by_status[S.DONE]
+
+    @property
+    def completion_rate(self) -> float | None:
+        return 100.0 * self.done / self.assigned if self.assigned else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return 100.0 * self.on_time / self.expected if self.expected else None
+
+    def statuses(self) -> list[tuple[str, str, int]]:
+        """(value, label, count) in workflow order."""
+        return [(s.value, s.label, self.by_status[s.value]) for s in S]
+
+
+def totals(assignments: QuerySet[Assignment], *, on: dt.date) -> Totals:
+    """Counts over all of ``assignments``, in one query."""
+    row = assignments.aggregate(
+        assigned=Count("pk"),
+        late=Count("pk", filter=Q(pk__in=assignments.late(on=on).values("pk"))),
+        due_soon=Count("pk", filter=Q(pk__in=assignments.due_soon(on=on).values("pk"))),
+        behind=Count("pk", filter=Q(pk__in=assignments.behind_schedule(on=on).values("pk"))),
+        on_time=Count("pk", filter=_on_time()),
+        expected=Count("pk", filter=_expected(on)),
+        **{f"status_{s.value}": Count("pk", filter=Q(status=s.value)) for s in S},
+    )
+    return Totals(
+        assigned=row["assigned"],
+        by_status={s.value: row[f"status_{s.value}"] for s in S},
+        late=row["late"],
+        due_soon=row["due_soon"],
+        behind=row["behind"],
+        on_time=row["on_time"],
+        expected=row["expected"],
+    )
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: int
+    label: str
+    completed: int
+    overdue: int
+
+
+def by_month(assignments: QuerySet[Assignment], *, year: int, on: dt.date) -> list[MonthRow]:
+    """For each month of ``year`` up to ``on``: assignments 办结 in that month, and those whose
+    due date fell in that month, passed before ``on``, and were not done by then (two queries).
+    """
+    completed = dict(
+        assignments.filter(status=S.DONE, completed_at__year=year)
+        .annotate(m=ExtractMonth("completed_at"))
+        .order_by()
+        .values("m")
+        .annotate(n=Count("pk"))
+        .values_list("m", "n")
+    )
+    missed_deadline = Q(~Q(status=S.DONE)) | Q(due_date__lt=TruncDate("completed_at"))
+    overdue = dict(
+        assignments.filter(due_date__year=year, due_date__lt=on)
+        .filter(missed_deadline)
+        .annotate(m=ExtractMonth("due_date"))
+        .order_by()
+        .values("m")
+        .annotate(n=Count("pk"))
+        .values_list("m", "n")
+    )
+    last = 12 if year < on.year else (on.month if year == on.year else 0)
+    return [
+        MonthRow(m, f"{m}月", completed.get(m, 0), overdue.get(m, 0)) for m in range(1, last + 1)
+    ]
+
+
+def with_light_rank(assignments: QuerySet[Assignment], *, on: dt.date) -> QuerySet[Assignment]:
+    """Annotate ``missed_periods`` and ``light_rank`` (2 red, 1 yellow, 0 green): the same rule
+    as ``Assignment.light``, in SQL, so that a list can be sorted by it."""
+    late = assignments.late(on=on).values("pk")
+    soon = assignments.due_soon(on=on).values("pk")
+    behind = assignments.behind_schedule(on=on).values("pk")
+    return assignments.with_missed_periods(on=on).annotate(
+        light_rank=Case(
+            When(pk__in=late, then=Value(2)),
+            When(Q(pk__in=soon) | Q(pk__in=behind), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )

@@ -1,0 +1,321 @@
+"""The liaison's pages (我的任务, 报送进展, 申请延期) and the assignment page everyone shares.
+
+A liaison sees and reports on their own unit's assignments; office and leaders of the
+jurisdiction see the assignment page; nobody else learns that an assignment exists (404).
+Reports are never edited: a correction is a new report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import date as format_date
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET, require_http_methods
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from tasks import clock, periods, services
+from tasks.access import get_assignment, visible_assignments
+from tasks.filters import MyTasksFilter
+from tasks.forms_liaison import ExtensionForm, ReportForm
+from tasks.models import DUE_SOON_DAYS, Assignment, Evidence, ExtensionRequest, ProgressReport
+from tasks.tables import MyTasksTable, assignment_periods, due_info
+from units.access import Actor, get_actor
+
+CLOSED = (Assignment.Status.DONE, Assignment.Status.REQUESTED)
+
+# ---- 我的任务 ----------------------------------------------------------------------------------
+
+
+def my_assignments(actor: Actor, today: dt.date) -> QuerySet[Assignment]:
+    """The unit's assignments with ``missed_periods`` and ``urgency`` (0 red: overdue or a
+    period missed, 1 yellow: due within 7 days or behind 序时进度, 2 other open, 3 done),
+    most urgent first."""
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS - 1)
+    urgency = Case(
+        When(status=Assignment.Status.DONE, then=Value(3)),
+        When(Q(due_date__lt=today) | Q(missed_periods__gt=0), then=Value(0)),
+        When(due_date__gte=today, due_date__lte=soon, then=Value(1)),
+        When(due_date__gt=F("start_date"), _lag__gt=0, then=Value(1)),  # behind 序时进度
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        visible_assignments(actor)
+        .with_missed_periods(on=today)
+        .with_schedule_lag(on=today)
+        .annotate(urgency=urgency)
+        .order_by("urgency", F("due_date").asc(nulls_last=True), "pk")
+    )
+
+
+def liaison_page(view):
+    """Liaisons only: office, leaders and IT are taken to their workbench, anyone else 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        actor = get_actor(request.user)
+        if actor.sees_jurisdiction:
+            messages.info(request, "“我的任务”是各单位联络员的页面，已为您打开工作台。")
+            return redirect("workbench")
+        if not actor.is_liaison:
+            raise PermissionDenied("只有联络员可以查看“我的任务”。")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@method_decorator([require_GET, login_required, liaison_page], name="dispatch")
+class MyTasksView(SingleTableMixin, FilterView):
+    table_class = MyTasksTable
+    filterset_class = MyTasksFilter
+    template_name = "tasks/my_tasks.html"
+    table_pagination = {"per_page": 20}
+
+    def get_queryset(self) -> QuerySet[Assignment]:
+        self.today = clock.today()
+        reports = ProgressReport.objects.only("id", "assignment_id", "period_index")
+        return (
+            my_assignments(get_actor(self.request.user), self.today)
+            .select_related("measure__task__notice", "unit")
+            .prefetch_related(Prefetch("reports", queryset=reports))
+        )
+
+    def get_table_kwargs(self) -> dict:
+        return {"today": self.today}
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["counts"] = my_assignments(get_actor(self.request.user), self.today).aggregate(
+            total=Count("pk"),
+            red=Count("pk", filter=Q(urgency=0)),
+            yellow=Count("pk", filter=Q(urgency=1)),
+            requested=Count("pk", filter=Q(status=Assignment.Status.REQUESTED)),
+            done=Count("pk", filter=Q(status=Assignment.Status.DONE)),
+        )
+        context["today"] = self.today
+        return context
+
+
+my_tasks = MyTasksView.as_view()
+
+# ---- 任务详情 ----------------------------------------------------------------------------------
+
+# What the history shows, in this order; version and period numbers are bookkeeping.
+HISTORY_FIELDS = (
+    "status",
+    "latest_percent",
+    "latest_report_at",
+    "due_date",
+    "original_due_date",
+    "role",
+    "start_date",
+    "completed_at",
+)
+
+
+def _display(field: str, value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if field == "status":
+        return Assignment.Status(value).label
+    if field == "role":
+        return Assignment.Role(value).label
+    if field == "latest_percent":
+        return f"{value}%"
+    if isinstance(value, dt.datetime):
+        return format_date(timezone.localtime(value), "Y年n月j日 H:i")
+    if isinstance(value, dt.date):
+        return format_date(value, "Y年n月j日")
+    return str(value)
+
+
+def history_rows(assignment: Assignment) -> list[dict]:
+    """Every recorded change, newest first: who, when, and each field's old and new value."""
+    records = list(
+        assignment.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    labels = {f: Assignment._meta.get_field(f).verbose_name for f in HISTORY_FIELDS}
+    rows, previous = [], None
+    for record in records:
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, included_fields=HISTORY_FIELDS)
+            changes = [
+                (labels[c.field], _display(c.field, c.old), _display(c.field, c.new))
+                for c in sorted(delta.changes, key=lambda c: HISTORY_FIELDS.index(c.field))
+            ]
+        rows.append({"record": record, "changes": changes})
+        previous = record
+    return rows[::-1]
+
+
+@require_GET
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor(request.user)
+    assignment = get_assignment(actor, pk)
+    today = clock.today()
+    reports = ProgressReport.objects.select_related("author").prefetch_related("evidence")
+    prefetch_related_objects(
+        [assignment],
+        Prefetch("reports", queryset=reports),
+        Prefetch("reviews", queryset=assignment.reviews.select_related("reviewer", "report")),
+        Prefetch(
+            "extensions",
+            queryset=assignment.extensions.select_related("requested_by", "decided_by"),
+        ),
+    )
+    missed = assignment.missed_periods_list(today)
+    context = {
+        "assignment": assignment,
+        "today": today,
+        "light": assignment.light(today, len(missed)),
+        "due": due_info(assignment, today),
+        "period_info": assignment_periods(assignment, today),
+        "history": history_rows(assignment),
+        "may_report": actor.is_liaison and assignment.status not in CLOSED,
+        "may_extend": actor.is_liaison and assignment.status != Assignment.Status.DONE,
+    }
+    return render(request, "tasks/assignment_detail.html", context)
+
+
+# ---- 报送进展、申请延期 ------------------------------------------------------------------------
+
+
+def _liaison_assignment(request: HttpRequest, pk: int) -> Assignment:
+    """The assignment for a write by its own unit's liaison: others who may see it get 403
+    (office and leaders do not report for a unit), those who may not see it 404."""
+    actor = get_actor(request.user)
+    assignment = get_assignment(actor, pk, for_update=True)
+    if not actor.is_liaison:
+        raise PermissionDenied("只有本单位联络员可以报送进展或申请延期。")
+    return assignment
+
+
+KEPT = "您填写的内容已保留在下方，无需刷新：可在“任务详情”中查看最新情况，核对后再次提交；佐证材料须重新选择。"
+
+
+def _send_report(request: HttpRequest, assignment: Assignment, form: ReportForm) -> bool:
+    """Hand a valid form to the service. On refusal the form carries the reason and keeps
+    what the user typed; after a conflict its hidden version is the current one."""
+    data = form.cleaned_data
+    try:
+        services.report_progress(
+            assignment=assignment,
+            author=request.user,
+            text=data["text"],
+            percent=data["percent"],
+            period_start=form.period_start(),
+            files=data["files"],
+            completion=data["completion"],
+            expected_version=data["version"],
+        )
+    except services.ConflictError as err:
+        assignment.refresh_from_db()
+        form.data = form.data.copy()
+        form.data["version"] = str(assignment.version)
+        form.add_error(None, err)
+        form.add_error(None, KEPT)
+        return False
+    except ValidationError as err:
+        form.add_error(None, err)
+        return False
+    return True
+
+
+def _current_period(assignment: Assignment, today: dt.date) -> int | None:
+    recurrence = assignment.measure.recurrence
+    return periods.period_index(today, recurrence) if recurrence else None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _liaison_assignment(request, pk)
+    today = clock.today()
+    posted = request.method == "POST"
+    if not posted and assignment.status in CLOSED:
+        messages.info(request, f"该任务{assignment.get_status_display()}，不能再报送进展。")
+        return redirect("assignment_detail", pk=pk)
+    form = ReportForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        assignment=assignment,
+        today=today,
+        initial={"version": assignment.version, "period": _current_period(assignment, today)},
+    )
+    if posted and form.is_valid() and _send_report(request, assignment, form):
+        completion = form.cleaned_data["completion"]
+        messages.success(
+            request, "办结申请已提交，等待安委办审核。" if completion else "进展已报送。"
+        )
+        return redirect("assignment_detail", pk=pk)
+    return render(request, "tasks/report_form.html", {"assignment": assignment, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _liaison_assignment(request, pk)
+    posted = request.method == "POST"
+    if not posted and assignment.status == Assignment.Status.DONE:
+        messages.info(request, "该任务已办结，无需延期。")
+        return redirect("assignment_detail", pk=pk)
+    form = ExtensionForm(
+        request.POST if posted else None, assignment=assignment, today=clock.today()
+    )
+    if posted and form.is_valid():
+        try:
+            services.request_extension(
+                assignment=assignment,
+                by=request.user,
+                requested_date=form.cleaned_data["requested_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as err:
+            form.add_error(None, err)
+        else:
+            messages.success(request, "延期申请已提交，等待安委办审批。")
+            return redirect("assignment_detail", pk=pk)
+    pending = assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
+    context = {"assignment": assignment, "form": form, "pending": pending}
+    return render(request, "tasks/extension_form.html", context)
+
+
+# ---- 佐证材料下载 ------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file with its original name, to those who may see the assignment (others 404)."""
+    actor = get_actor(request.user)
+    evidence = get_object_or_404(
+        Evidence.objects.filter(report__assignment__in=visible_assignments(actor)), pk=pk
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as err:
+        raise Http404("文件已不存在，请联系安委办。") from err
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)

@@ -1,0 +1,221 @@
+"""The home page, the office's workbench (工作台), the unit list and the unit page.
+
+Read-only pages: the office, leaders and IT look at their jurisdiction (and those below it);
+a liaison opens only their own unit's page. Figures come from ``tasks.stats`` (aggregate
+queries: the number of queries does not grow with units or assignments), pictures from
+``tasks.charts`` (inline SVG drawn here, no script).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from tasks import charts, clock, stats
+from tasks.access import visible_assignments, visible_units
+from tasks.filters import UnitAssignmentFilter, UnitListFilter, UnitScopeFilter
+from tasks.models import Assignment, ProgressReport
+from tasks.tables import UnitAssignmentsTable, UnitFiguresTable
+from units.access import Actor, get_actor, role_required
+
+JURISDICTION_ROLES = ("admin", "office", "leader")
+PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Where each role starts: the workbench, the liaison's tasks, or a word about roles."""
+    actor = get_actor(request.user)
+    if actor.sees_jurisdiction:
+        return redirect("workbench")
+    if actor.is_liaison:
+        try:
+            return redirect(reverse("my_tasks"))
+        except NoReverseMatch:
+            return render(request, "tasks/home.html", {"unit": actor.unit})
+    return render(request, "tasks/home.html", {"no_role": True})
+
+
+# ---- 工作台 ------------------------------------------------------------------------------------
+
+
+def _scope_filter(request: HttpRequest, actor: Actor) -> tuple[UnitScopeFilter, list[str]]:
+    """The chosen jurisdiction and year; on bad input, the messages and the default scope."""
+    filterset = UnitScopeFilter(request.GET, queryset=visible_units(actor), request=request)
+    if filterset.is_valid():
+        return filterset, []
+    errors = [e for field in filterset.form.errors.values() for e in field]
+    return UnitScopeFilter(None, queryset=visible_units(actor), request=request), errors
+
+
+def scoped_assignments(actor: Actor, filterset: UnitScopeFilter) -> QuerySet[Assignment]:
+    """The assignments the figures count: visible, of the chosen year, to the chosen units."""
+    assignments = stats.scope(visible_assignments(actor), year=filterset.chosen_year)
+    jurisdiction = filterset.chosen_jurisdiction
+    return assignments.filter(unit__jurisdiction=jurisdiction) if jurisdiction else assignments
+
+
+def _charts(units: QuerySet, assignments: QuerySet, *, year: int, on: dt.date) -> dict:
+    ranked = units.order_by(F("completion_rate").desc(nulls_last=True), "order", "pk")
+    months = stats.by_month(assignments, year=year, on=on)
+    return {
+        "units": charts.bar_chart(
+            [(u.name, u.completion_rate) for u in ranked],
+            title="各单位完成率（已办结 ÷ 分配）",
+            chart_id="chart-units",
+        ),
+        "months": charts.line_chart(
+            [m.label for m in months],
+            [
+                charts.Series("办结", [m.completed for m in months]),
+                charts.Series("逾期", [m.overdue for m in months]),
+            ],
+            title=f"{year}年逐月办结与逾期",
+            chart_id="chart-months",
+        ),
+    }
+
+
+@login_required
+@role_required(*JURISDICTION_ROLES)
+@require_GET
+def workbench(request: HttpRequest) -> HttpResponse:
+    actor, today = get_actor(request.user), clock.today()
+    filterset, errors = _scope_filter(request, actor)
+    assignments = scoped_assignments(actor, filterset)
+    units = stats.unit_figures(filterset.qs, assignments, on=today).filter(assigned__gt=0)
+    table = UnitFiguresTable(units, year=filterset.chosen_year, request=request)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    year = filterset.chosen_year or today.year
+    context = {
+        "filter": filterset,
+        "errors": errors,
+        "table": table,
+        "today": today,
+        "year": year,
+        "totals": stats.totals(assignments, on=today),
+        "charts": _charts(units, assignments, year=year, on=today),
+    }
+    return render(request, "tasks/workbench.html", context)
+
+
+# ---- 单位 --------------------------------------------------------------------------------------
+
+
+@method_decorator([login_required, role_required(*JURISDICTION_ROLES)], name="dispatch")
+@method_decorator(require_GET, name="dispatch")
+class UnitListView(SingleTableMixin, FilterView):
+    """Every unit of the chosen jurisdiction, with its figures and light, sortable."""
+
+    filterset_class = UnitListFilter
+    table_class = UnitFiguresTable
+    template_name = "tasks/unit_list.html"
+    table_pagination = {"per_page": PER_PAGE}
+
+    def get_queryset(self) -> QuerySet:
+        return visible_units(get_actor(self.request.user))
+
+    def get_table_data(self) -> QuerySet:
+        assignments = scoped_assignments(get_actor(self.request.user), self.filterset)
+        figures = stats.unit_figures(self.object_list, assignments, on=clock.today())
+        return figures.filter(Q(is_active=True) | Q(assigned__gt=0))
+
+    def get_table_kwargs(self) -> dict:
+        return {"year": self.filterset.chosen_year}
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(today=clock.today(), **kwargs)
+
+
+unit_list = UnitListView.as_view()
+
+
+def unit_history(assignments: QuerySet[Assignment], *, limit: int = 20) -> list[dict]:
+    """The latest changes to ``assignments`` (who, when, what), in one query."""
+    historical = Assignment.history.model
+    before = historical.objects.filter(
+        id=OuterRef("id"), history_id__lt=OuterRef("history_id")
+    ).order_by("-history_id")
+    records = (
+        historical.objects.filter(id__in=assignments.values("pk"))
+        .select_related("history_user", "measure")
+        .annotate(
+            was_status=Subquery(before.values("status")[:1]),
+            was_due=Subquery(before.values("due_date")[:1]),
+            was_percent=Subquery(before.values("latest_percent")[:1]),
+            was_report_at=Subquery(before.values("latest_report_at")[:1]),
+        )
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    return [{"record": r, "changes": _changes(r)} for r in records]
+
+
+def _changes(r) -> list[str]:
+    """What a history record changed, in words."""
+    if r.history_type == "+":
+        due = f"，完成时限{_cn_date(r.due_date)}" if r.due_date else ""
+        return [f"分配给本单位（{Assignment.Role(r.role).label}）{due}"]
+    if r.history_type == "-":
+        return ["删除"]
+    changes = []
+    reported = bool(r.latest_report_at) and r.was_report_at != r.latest_report_at
+    if reported:
+        changes.append("报送进展")
+    if r.was_status and r.was_status != r.status:
+        was, now = Assignment.Status(r.was_status).label, Assignment.Status(r.status).label
+        changes.append(f"状态：{was} → {now}")
+    if r.was_due != r.due_date:
+        changes.append(f"完成时限：{_cn_date(r.was_due)} → {_cn_date(r.due_date)}")
+    if r.was_percent is not None and r.was_percent != r.latest_percent:
+        changes.append(f"进度：{r.was_percent}% → {r.latest_percent}%")
+    elif reported:
+        changes.append(f"进度仍为{r.latest_percent}%")
+    return changes or ["更新"]
+
+
+def _cn_date(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else "未设"
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything assigned to one unit: lights, progress, dates, status; reports; history."""
+    actor, today = get_actor(request.user), clock.today()
+    unit = get_object_or_404(visible_units(actor).select_related("jurisdiction"), pk=pk)
+    mine = stats.scope(visible_assignments(actor).filter(unit=unit))
+    filterset = UnitAssignmentFilter(request.GET, queryset=mine, request=request)
+    assignments = filterset.qs  # invalid input: the errors are shown, the filter is not applied
+    rows = stats.with_light_rank(assignments, on=today).select_related("measure__task__notice")
+    table = UnitAssignmentsTable(rows, today=today, request=request)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
+    of_year = stats.scope(mine, year=year)  # the tiles, reports and history: the year only
+    reports = (
+        # assignment__unit as well: it is implied by of_year, but it lets PostgreSQL start from
+        # the unit's assignments instead of joining every report (4 s → 15 ms at 4 million).
+        ProgressReport.objects.filter(assignment__unit=unit, assignment__in=of_year)
+        .select_related("author", "assignment__measure")
+        .annotate(evidence_count=Count("evidence"))[:10]
+    )
+    context = {
+        "unit": unit,
+        "filter": filterset,
+        "table": table,
+        "today": today,
+        "year": year,
+        "totals": stats.totals(of_year, on=today),
+        "reports": reports,
+        "history": unit_history(of_year),
+    }
+    return render(request, "tasks/unit_detail.html", context)

@@ -1,0 +1,210 @@
+"""The 措施台账: one row per measure, its filters, who may see it, and its query count."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from tasks.models import Assignment, Measure, Task
+from tests import factories as f
+
+S, R = Assignment.Status, Assignment.Role
+DAY = dt.date(2024, 5, 10)
+URL = "/measures/"
+
+
+@pytest.fixture
+def notice(county):
+    return f.notice(county, year=2024)
+
+
+@pytest.fixture
+def rows(notice, unit_a, unit_b, on_day):
+    """Measures named for what sets them apart."""
+    on_day(DAY)
+    t1 = Task.objects.create(
+        notice=notice, number="1", chapter="一、压实责任", title="落实责任", order=1
+    )
+    t2 = Task.objects.create(
+        notice=notice, number="2", chapter="二、风险防控", title="排查隐患", order=2
+    )
+    m = {
+        "shared": Measure.objects.create(
+            task=t1, text="共同措施：" + "很长的内容" * 30, due_date=dt.date(2024, 6, 30)
+        ),
+        "late_b": Measure.objects.create(
+            task=t1, text="乙单位逾期措施", due_date=dt.date(2024, 4, 30), order=1
+        ),
+        "soon_a": Measure.objects.create(
+            task=t2,
+            text="甲单位临期措施",
+            due_date=dt.date(2024, 5, 12),
+            recurrence="monthly",
+            order=2,
+        ),
+        "nobody": Measure.objects.create(task=t2, text="没有单位的措施", order=3),
+        "gone": Measure.objects.create(task=t2, text="已撤销措施", order=4, withdrawn=True),
+    }
+    f.assignment(m["shared"], unit_a, role=R.LEAD, due=dt.date(2024, 6, 30), status=S.IN_PROGRESS)
+    f.assignment(m["shared"], unit_b, role=R.COOPERATE, due=dt.date(2024, 6, 30))
+    f.assignment(m["late_b"], unit_b, role=R.LEAD, due=dt.date(2024, 4, 30))
+    f.assignment(m["late_b"], unit_a, role=R.COOPERATE, due=dt.date(2024, 4, 30), status=S.DONE)
+    f.assignment(m["soon_a"], unit_a, role=R.RESPONSIBLE, due=dt.date(2024, 5, 12), start=DAY)
+    f.assignment(m["gone"], unit_b, due=dt.date(2024, 4, 1))  # late, but withdrawn
+    return m  # fmt: skip
+
+
+def _shown(response) -> set[int]:
+    assert response.status_code == 200
+    return {row.record.pk for row in response.context["table"].page.object_list}
+
+
+def _ids(rows, *names) -> set[int]:
+    return {rows[n].pk for n in names}
+
+
+def test_one_row_per_measure_with_its_units(login, office, rows):
+    response = login(office).get(URL)
+    assert _shown(response) == _ids(rows, "shared", "late_b", "soon_a", "nobody", "gone")
+    html = response.content.decode()
+    assert html.count('name="measures"') == 4  # no checkbox on the withdrawn one
+    assert "县应急局<small>牵头</small>" in html and "水峪贯镇<small>配合</small>" in html
+
+
+def test_long_text_is_cut_with_the_full_text_on_hover(login, office, rows):
+    html = login(office).get(URL).content.decode()
+    full = rows["shared"].text
+    assert f'title="{full}"' in html
+    assert full[:70] + "…" in html
+
+
+def test_status_and_light_columns(login, office, rows):
+    html = login(office).get(URL, {"q": "乙单位逾期"}).content.decode()
+    assert "mstatus-late" in html and ">逾期<" in html and 'class="light red"' in html
+    html = login(office).get(URL, {"q": "没有单位"}).content.decode()
+    assert '<span class="mstatus mstatus-none">未分配</span>' in html
+
+
+def test_withdrawn_measure_is_struck_through(login, office, rows):
+    html = login(office).get(URL, {"q": "已撤销措施"}).content.decode()
+    assert re.search(r'<tr class="[^"]*\bwithdrawn\b', html) and "已撤销" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"role": "lead"}, ("shared", "late_b")),
+        ({"status": "done"}, ("late_b",)),
+        ({"status": "unassigned"}, ("nobody",)),
+        ({"timing": "overdue"}, ("late_b",)),  # not the withdrawn one
+        ({"timing": "due_soon"}, ("soon_a",)),
+        ({"recurrence": "monthly"}, ("soon_a",)),
+        ({"recurrence": "once"}, ("shared", "late_b", "nobody", "gone")),
+        ({"chapter": "一、压实责任"}, ("shared", "late_b")),
+        ({"q": "临期"}, ("soon_a",)),
+        ({"year": "2024"}, ("shared", "late_b", "soon_a", "nobody", "gone")),
+        ({"year": "2023"}, ()),
+    ],
+)
+def test_filters(login, office, rows, params, expected):
+    assert _shown(login(office).get(URL, params)) == _ids(rows, *expected)
+
+
+def test_unit_role_and_timing_speak_of_the_same_assignment(login, office, rows, unit_a, unit_b):
+    client = login(office)
+    assert _shown(client.get(URL, {"unit": unit_a.pk})) == _ids(rows, "shared", "late_b", "soon_a")
+    assert _shown(client.get(URL, {"unit": unit_a.pk, "role": "lead"})) == _ids(rows, "shared")
+    # late_b is late for 水峪贯镇 but done for 县应急局
+    assert _shown(client.get(URL, {"unit": unit_a.pk, "timing": "overdue"})) == set()
+    assert _shown(client.get(URL, {"unit": unit_b.pk, "timing": "overdue"})) == _ids(rows, "late_b")
+
+
+def test_notice_filter(login, office, rows, county):
+    other = f.measure(f.notice(county, year=2023, title="去年的通知"), text="去年的措施")
+    assert _shown(login(office).get(URL, {"notice": other.task.notice_id})) == {other.pk}
+
+
+def test_missed_monthly_report_counts_as_overdue(login, office, rows, unit_a, on_day):
+    monthly = f.measure(rows["shared"].task.notice, text="每月报送", recurrence="monthly")
+    f.assignment(monthly, unit_a, start=dt.date(2024, 3, 5))
+    assert monthly.pk in _shown(login(office).get(URL, {"timing": "overdue"}))
+
+
+def test_bad_filter_value_says_so_and_shows_nothing(login, office, rows):
+    response = login(office).get(URL, {"unit": "abc", "timing": "someday"})
+    assert _shown(response) == set()
+    html = response.content.decode()
+    assert "筛选条件有误" in html and "选择一个有效的选项" in html
+
+
+def test_sibling_unit_id_in_filter_is_refused(login, office, rows, sibling_county):
+    stranger = f.unit(sibling_county, "文水县应急局")
+    response = login(office).get(URL, {"unit": stranger.pk})
+    assert _shown(response) == set() and "筛选条件有误" in response.content.decode()
+
+
+def test_leader_sees_the_list_read_only(login, leader, rows):
+    response = login(leader).get(URL)
+    assert len(_shown(response)) == 5
+    html = response.content.decode()
+    assert 'name="measures"' not in html and "bulk-form" not in html and "（只读）" in html
+
+
+def test_liaison_is_refused(login, liaison_a, rows):
+    assert login(liaison_a).get(URL).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, rows):
+    response = client.get(URL)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_sibling_office_sees_none_of_ours(login, sibling_office, rows):
+    response = login(sibling_office).get(URL)
+    assert _shown(response) == set()
+    assert "乙单位逾期措施" not in response.content.decode()
+
+
+def test_township_office_sees_only_its_own_notices(login, township_office, township_j, rows):
+    own = f.measure(f.notice(township_j, title="水峪贯镇方案"), text="镇里的措施")
+    assert _shown(login(township_office).get(URL)) == {own.pk}
+
+
+def _fill(notice, units, n):
+    task = Task.objects.create(notice=notice, number="9", chapter="三、其他", title="其他")
+    for i in range(n):
+        m = Measure.objects.create(
+            task=task, text=f"批量措施{i}", order=i, recurrence="monthly" if i % 2 else ""
+        )
+        for role, unit in zip((R.LEAD, R.COOPERATE), units, strict=True):
+            f.assignment(m, unit, role=role, due=DAY + dt.timedelta(days=i % 9 - 4))  # fmt: skip
+
+
+@pytest.mark.parametrize("user", ["office", "leader"])
+def test_query_count_is_the_same_for_10_and_100_measures(
+    request, login, user, notice, unit_a, unit_b, on_day, django_assert_num_queries
+):
+    on_day(DAY)
+    client = login(request.getfixturevalue(user))
+    _fill(notice, (unit_a, unit_b), 10)
+    client.get(URL)
+    with django_assert_num_queries(15 if user == "office" else 12) as ten:
+        assert len(_shown(client.get(URL, {"per_page": 100}))) == 10
+    _fill(notice, (unit_a, unit_b), 90)
+    with django_assert_num_queries(len(ten.captured_queries)):
+        assert len(_shown(client.get(URL, {"per_page": 100}))) == 100
+
+
+def test_rows_can_be_sorted_by_due_date(login, office, rows):
+    for sort, expected in (("due_date", ["late_b", "shared"]), ("-due_date", ["shared", "late_b"])):
+        table = login(office).get(URL, {"sort": sort, "role": "cooperate"}).context["table"]
+        assert [row.record.pk for row in table.page.object_list] == [rows[n].pk for n in expected]
+
+
+def test_an_extended_unit_shows_under_the_due_date(login, office, rows, unit_a):
+    Assignment.objects.filter(measure=rows["shared"], unit=unit_a).update(
+        due_date=dt.date(2024, 8, 31)
+    )
+    html = login(office).get(URL, {"q": "共同措施"}).content.decode()
+    assert "2024年6月30日" in html and "1个单位时限不同" in html

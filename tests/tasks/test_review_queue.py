@@ -1,0 +1,286 @@
+"""The office's review queue: completion requests and pending extension requests, and the nav badge."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from tasks import services
+from tasks.models import Assignment
+from tests import factories as f
+from units.access import get_actor
+from units.context_processors import review_count, roles
+
+URL = "/reviews/"
+S = Assignment.Status
+
+
+def _pdf(name="会议纪要.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%test\n", content_type="application/pdf")
+
+
+def request_completion(
+    assignment, author, text="已全部完成，附会议纪要。", percent=100, files=None
+):
+    return services.report_progress(
+        assignment=assignment,
+        author=author,
+        text=text,
+        percent=percent,
+        files=[_pdf()] if files is None else files,
+        completion=True,
+    )
+
+
+def request_extension(assignment, author, to=dt.date(2024, 8, 31), reason="汛期施工受阻"):
+    return services.request_extension(
+        assignment=assignment, by=author, requested_date=to, reason=reason
+    )
+
+
+@pytest.fixture
+def requested(county, unit_a, liaison_a):
+    a = f.assignment(
+        f.measure(j=county, text="开展危化品企业专项检查。"), unit_a, due=dt.date(2024, 6, 30)
+    )
+    request_completion(a, liaison_a)
+    return a
+
+
+@pytest.fixture
+def pending_extension(county, unit_b, liaison_b):
+    a = f.assignment(
+        f.measure(j=county, text="完成地质灾害隐患点排查。"), unit_b, due=dt.date(2024, 6, 30)
+    )
+    return request_extension(a, liaison_b)
+
+
+def test_office_sees_completion_request_with_report_percent_and_evidence(login, office, requested):
+    response = login(office).get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "开展危化品企业专项检查。" in html
+    assert "县应急局" in html
+    assert "已全部完成，附会议纪要。" in html
+    assert "100%" in html
+    assert "会议纪要.pdf" in html
+    assert reverse("review_decide", args=[requested.pk]) in html
+
+
+def test_office_sees_pending_extension_with_all_dates_and_reason(login, office, pending_extension):
+    html = login(office).get(URL).content.decode()
+    assert "完成地质灾害隐患点排查。" in html
+    assert "水峪贯镇" in html
+    assert "2024年6月30日" in html  # current and original date
+    assert "2024年8月31日" in html  # requested date
+    assert "汛期施工受阻" in html
+    assert reverse("extension_decide", args=[pending_extension.pk]) in html
+
+
+def test_original_date_is_shown_after_an_earlier_approved_extension(
+    login, office, pending_extension, liaison_b
+):
+    services.decide_extension(extension=pending_extension, by=office, approve=True)
+    second = request_extension(pending_extension.assignment, liaison_b, to=dt.date(2024, 10, 31))
+    html = login(office).get(URL).content.decode()
+    table = html.split('id="extension-queue"')[1]
+    assert "2024年8月31日" in table  # current date after the first extension
+    assert "2024年6月30日" in table  # original date, kept for assessment
+    assert "2024年10月31日" in table
+    assert reverse("extension_decide", args=[second.pk]) in table
+
+
+def test_completion_requests_are_listed_oldest_first(login, office, county, liaison_a, unit_a):
+    newer = f.assignment(f.measure(j=county, text="较新的申请措施"), unit_a)
+    older = f.assignment(f.measure(j=county, text="较早的申请措施"), unit_a)
+    request_completion(newer, liaison_a)
+    request_completion(older, liaison_a)
+    Assignment.objects.filter(pk=older.pk).update(
+        latest_report_at=timezone.now() - dt.timedelta(days=3)
+    )
+    html = login(office).get(URL).content.decode()
+    assert html.index("较早的申请措施") < html.index("较新的申请措施")
+
+
+def test_only_waiting_requests_are_listed(login, office, county, unit_a, liaison_a, requested):
+    f.assignment(f.measure(j=county, text="推进中的措施"), unit_a, status=S.IN_PROGRESS)
+    done = f.assignment(f.measure(j=county, text="已办结的措施"), unit_a)
+    request_completion(done, liaison_a)
+    services.review_completion(assignment=done, reviewer=office, accept=True)
+    refused = request_extension(
+        f.assignment(f.measure(j=county, text="延期未批准的措施"), unit_a, due=dt.date(2024, 6, 1)),
+        liaison_a,
+    )
+    services.decide_extension(extension=refused, by=office, approve=False, note="不符合条件")
+    html = login(office).get(URL).content.decode()
+    assert "开展危化品企业专项检查。" in html
+    assert "推进中的措施" not in html
+    assert "已办结的措施" not in html
+    assert "延期未批准的措施" not in html
+
+
+def test_newest_completion_report_is_shown_after_a_return(login, office, liaison_a, requested):
+    services.review_completion(assignment=requested, reviewer=office, accept=False, reason="缺照片")
+    request_completion(requested, liaison_a, text="已补充现场照片。", files=[_pdf("现场照片.pdf")])
+    html = login(office).get(URL).content.decode()
+    assert "已补充现场照片。" in html and "现场照片.pdf" in html
+    assert "已全部完成，附会议纪要。" not in html
+
+
+def test_empty_queue_says_so_in_chinese(login, office):
+    html = login(office).get(URL).content.decode()
+    assert "没有等待审核的办结申请" in html
+    assert "没有等待审批的延期申请" in html
+
+
+def test_filter_by_unit_narrows_both_sections(login, office, requested, pending_extension, unit_a):
+    html = login(office).get(URL, {"unit": unit_a.pk}).content.decode()
+    assert "开展危化品企业专项检查。" in html
+    assert "完成地质灾害隐患点排查。" not in html
+
+
+def test_invalid_unit_filter_shows_chinese_error_and_lists_nothing(login, office, requested):
+    response = login(office).get(URL, {"unit": "不存在"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "所选单位无效" in html
+    assert "开展危化品企业专项检查。" not in html
+
+
+def test_leader_reads_the_queue_without_action_buttons(login, leader, requested, pending_extension):
+    response = login(leader).get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "开展危化品企业专项检查。" in html and "完成地质灾害隐患点排查。" in html
+    assert reverse("review_decide", args=[requested.pk]) not in html
+    assert reverse("extension_decide", args=[pending_extension.pk]) not in html
+    assert "只读" in html
+
+
+def test_liaison_is_refused(login, liaison_a, requested):
+    assert login(liaison_a).get(URL).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, requested):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_sibling_office_sees_none_of_our_requests(
+    login, sibling_office, requested, pending_extension
+):
+    response = login(sibling_office).get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "开展危化品企业专项检查。" not in html
+    assert "完成地质灾害隐患点排查。" not in html
+
+
+def test_township_office_sees_its_own_requests_not_the_county_ones(
+    login, township_office, township_j, liaison_a, requested
+):
+    village = f.unit(township_j, "水峪贯村", kind="village")
+    clerk = f.user("village_liaison", role=f.ROLE_LIAISON, j=township_j, u=village)
+    own = f.assignment(f.measure(j=township_j, text="村级隐患自查。"), village)
+    request_completion(own, clerk)
+    html = login(township_office).get(URL).content.decode()
+    assert "村级隐患自查。" in html
+    assert "开展危化品企业专项检查。" not in html
+
+
+def test_unit_filter_offers_only_units_in_reach(
+    login, sibling_office, sibling_county, unit_a, requested
+):
+    f.unit(sibling_county, "文水县应急局")
+    html = login(sibling_office).get(URL).content.decode()
+    assert "文水县应急局" in html
+    assert ">县应急局</option>" not in html
+
+
+def _fill(county, units, liaison_of, n):
+    for i in range(n):
+        unit = units[i % len(units)]
+        a = f.assignment(f.measure(j=county, text=f"措施{i}"), unit, due=dt.date(2024, 6, 30))
+        request_completion(a, liaison_of[unit.pk])
+        b = f.assignment(f.measure(j=county, text=f"延期措施{i}"), unit, due=dt.date(2024, 6, 30))
+        request_extension(b, liaison_of[unit.pk])
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_query_count_does_not_grow_with_rows(
+    rows, login, office, county, unit_a, unit_b, liaison_a, liaison_b, django_assert_num_queries
+):
+    _fill(county, [unit_a, unit_b], {unit_a.pk: liaison_a, unit_b.pk: liaison_b}, rows)
+    client = login(office)
+    # session, user, groups, profile, jurisdiction, badge, unit choices,
+    # requests: count, page, reports, evidence; extensions: count, page
+    with django_assert_num_queries(13):
+        response = client.get(URL)
+    assert response.status_code == 200
+    shown = min(rows, 25)
+    assert response.content.decode().count('class="button small accept"') == shown
+
+
+# ---- the nav badge -----------------------------------------------------------------------------
+
+
+def _badge(html):
+    nav = html.split('class="nav"')[1].split("</nav>")[0]
+    if 'class="badge"' not in nav:
+        return None
+    return int(nav.split('class="badge">')[1].split("<")[0])
+
+
+def test_badge_counts_completion_and_extension_requests_in_reach(
+    login, office, county, unit_a, liaison_a, requested, pending_extension
+):
+    both = f.assignment(f.measure(j=county), unit_a, due=dt.date(2024, 6, 30))
+    request_extension(both, liaison_a)
+    request_completion(both, liaison_a)
+    decided = request_extension(
+        f.assignment(f.measure(j=county), unit_a, due=dt.date(2024, 6, 30)), liaison_a
+    )
+    services.decide_extension(extension=decided, by=office, approve=False, note="不批准")
+    # requested + pending_extension + both (a request and an extension) = 4
+    assert _badge(login(office).get(URL).content.decode()) == 4
+
+
+def test_badge_is_gone_when_nothing_waits(login, office, requested):
+    services.review_completion(assignment=requested, reviewer=office, accept=True)
+    assert _badge(login(office).get(URL).content.decode()) is None
+
+
+def test_sibling_office_badge_does_not_count_our_requests(
+    login, sibling_office, requested, pending_extension
+):
+    assert _badge(login(sibling_office).get(URL).content.decode()) is None
+
+
+def test_leader_gets_no_badge(login, leader, requested):
+    assert _badge(login(leader).get(URL).content.decode()) is None
+
+
+def test_badge_costs_one_query_for_the_office(office, requested, django_assert_num_queries):
+    request = RequestFactory().get("/")
+    request.user = office
+    get_actor(office)  # the role is looked up once per request anyway
+    with django_assert_num_queries(1):
+        assert int(str(roles(request)["review_count"])) == 1
+
+
+@pytest.mark.parametrize("who", ["leader", "liaison_a", "sibling_office"])
+def test_badge_costs_no_query_for_others_and_counts_only_reach(
+    who, request, requested, pending_extension, django_assert_num_queries
+):
+    user = request.getfixturevalue(who)
+    actor = get_actor(user)
+    with django_assert_num_queries(0 if who != "sibling_office" else 1):
+        assert review_count(actor) == 0
+
+
+def test_badge_counts_for_it_admin(it_admin, requested, pending_extension):
+    assert review_count(get_actor(it_admin)) == 2

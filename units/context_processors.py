@@ -1,0 +1,49 @@
+from django.utils.functional import SimpleLazyObject
+
+from units.access import Actor, get_actor
+
+
+def review_count(actor: Actor) -> int:
+    """Completion requests (申请办结) plus pending extension requests in the office's reach, in
+    one query. Others get 0 without a query."""
+    if not actor.is_office:
+        return 0
+    from django.db.models import Count, Q
+
+    from tasks.access import visible_assignments
+    from tasks.models import Assignment, ExtensionRequest
+
+    requested = Q(status=Assignment.Status.REQUESTED)
+    pending = Q(extensions__status=ExtensionRequest.Status.PENDING)
+    counts = (
+        visible_assignments(actor)
+        .filter(requested | pending)
+        .aggregate(
+            requests=Count("pk", filter=requested, distinct=True),
+            extensions=Count("extensions", filter=pending, distinct=True),
+        )
+    )
+    return counts["requests"] + counts["extensions"]
+
+
+def roles(request):
+    """The current user's role, so that the navigation shows only what it may use, and for the
+    office the number of requests waiting in its review queue (counted only when shown)."""
+    user = getattr(request, "user", None)
+    actor = get_actor(user)
+    return {"actor": actor, "review_count": SimpleLazyObject(lambda: review_count(actor))}
+
+
+def unread_reminders(actor: Actor) -> int:
+    """A liaison's unread in-app reminders and 督办单 (one query); 0 for others, no query."""
+    if not actor.is_liaison:
+        return 0
+    from reports.views_reminders import inbox_for
+
+    return inbox_for(actor).filter(read_at__isnull=True).count()
+
+
+def reminders(request):
+    """``reminder_count`` for the navigation's 提醒 link, counted only when shown."""
+    actor = get_actor(getattr(request, "user", None))
+    return {"reminder_count": SimpleLazyObject(lambda: unread_reminders(actor))}
