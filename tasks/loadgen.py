@@ -40,6 +40,7 @@ from tasks.models import (
     Review,
     Task,
 )
+from tasks.period_counts import counts_for
 from units.models import LEADER, LIAISON, OFFICE, Jurisdiction, Profile, Unit, UnitGroup
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -498,6 +499,7 @@ def _assignment(w, rng, ctx, measure: dict, unit: int, role: str, start, today) 
         "due_date": due, "original_due_date": due, "status": status, "start_date": start,
         "start_month": periods.month_index(start), "start_week": periods.week_index(start),
         "latest_percent": 0, "latest_report_at": None, "completed_at": None,
+        "reported_periods": 0, "last_period_index": None,
         "assigned_by_id": ctx.office_id, "assigned_at": _at(start, 9), "version": 1,
     }  # fmt: skip
 
@@ -551,6 +553,9 @@ def _activity(w, rng, ctx, measure, a: dict, today, report_ids, reports: list, r
         if done_now and r.get("returned"):
             reviews.append(_review(w, ctx, a, row, Review.Decision.RETURN, r["created_at"], rng))
             percent = 90
+    if recurrence:
+        indexes = (r["period_index"] for r in mine if r.get("period_index") is not None)
+        a["reported_periods"], a["last_period_index"] = counts_for(start, recurrence, indexes)
     if mine:
         a["latest_percent"] = percent
         a["latest_report_at"] = mine[-1]["created_at"]

@@ -191,16 +191,27 @@ class AssignmentQuerySet(models.QuerySet):
             default=Value(None),
             output_field=IntegerField(),
         )
-        reported = (
+        # Reported periods in [anchor, current): the counters give those from the anchor on;
+        # take away the ones at or after ``current``. When the latest reported period is before
+        # it there are none, when it is ``current`` exactly one; only when reports lie beyond
+        # ``on`` (judging a past day) are they counted, for those rows alone.
+        later = (
             ProgressReport.objects.filter(
-                assignment=OuterRef("pk"),
-                period_index__gte=OuterRef("_period_anchor"),
-                period_index__lt=OuterRef("_period_current"),
+                assignment=OuterRef("pk"), period_index__gte=OuterRef("_period_current")
             )
             .order_by()
             .values("assignment")
             .annotate(n=Count("period_index", distinct=True))
             .values("n")
+        )
+        at_or_after_current = Case(
+            When(
+                Q(last_period_index__isnull=True) | Q(last_period_index__lt=F("_period_current")),
+                then=Value(0),
+            ),
+            When(last_period_index=F("_period_current"), then=Value(1)),
+            default=Coalesce(Subquery(later, output_field=IntegerField()), Value(0)),
+            output_field=IntegerField(),
         )
         return self.annotate(_period_current=current, _period_anchor=anchor).annotate(
             missed_periods=Case(
@@ -209,7 +220,8 @@ class AssignmentQuerySet(models.QuerySet):
                 default=Greatest(
                     F("_period_current")
                     - F("_period_anchor")
-                    - Coalesce(Subquery(reported, output_field=IntegerField()), Value(0)),
+                    - F("reported_periods")
+                    + at_or_after_current,
                     Value(0),
                 ),
                 output_field=IntegerField(),
@@ -295,6 +307,10 @@ class Assignment(models.Model):
     # Period numbers of start_date (see tasks.periods), so that missed periods are SQL arithmetic.
     start_month = models.IntegerField(editable=False, default=0)
     start_week = models.IntegerField(editable=False, default=0)
+    # Distinct periods reported from the first one on, and the latest reported: kept by
+    # tasks.period_counts so that missed periods need no count of reports.
+    reported_periods = models.PositiveIntegerField("已报送期数", default=0, editable=False)
+    last_period_index = models.IntegerField(null=True, blank=True, editable=False)
     latest_percent = models.PositiveSmallIntegerField("最新进度（%）", default=0)
     latest_report_at = models.DateTimeField("最近报送", null=True, blank=True)
     completed_at = models.DateTimeField("办结时间", null=True, blank=True)
@@ -309,7 +325,7 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField("分配时间", default=timezone.now)
     # Raised on every change, so that the second of two people acting at once is told.
     version = models.PositiveIntegerField("版本", default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["reported_periods", "last_period_index"])
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -116,3 +116,15 @@ def test_bad_counties_is_refused(db):
     with pytest.raises(CommandError, match="正整数"):
         call_command("generate_load", scale="county", counties=0, verbosity=0)
     assert not Jurisdiction.objects.exists()
+
+
+def test_reported_period_counters_match_the_reports(load):
+    from tasks.period_counts import refresh_period_counts
+
+    def counters():
+        return set(Assignment.objects.values_list("pk", "reported_periods", "last_period_index"))
+
+    written = counters()
+    assert any(reported for _, reported, _ in written)
+    refresh_period_counts(Assignment.objects.values_list("pk", flat=True))
+    assert counters() == written
