@@ -258,7 +258,8 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 LOGIN_THROTTLE_IP_HEADER = env_str("LOGIN_THROTTLE_IP_HEADER")
 AUTHENTICATION_BACKENDS = [
     "units.throttle.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend whose get_user loads role, profile and jurisdiction in one query.
+    "units.backends.RoleBackend",
 ]
 # Office computers are shared: the session ends with the browser, and after SESSION_COOKIE_AGE
 # (8 hours) at the latest.

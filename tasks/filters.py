@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.forms.models import ModelChoiceIterator
 
-from safetyplan.fields import SafeModelChoiceFilter
+from safetyplan.fields import SafeModelChoiceField, SafeModelChoiceFilter
 from tasks import clock
 from tasks.access import visible_notices, visible_units
 from tasks.models import Assignment, Measure, Notice, Recurrence, Task
@@ -180,13 +182,25 @@ class MeasureFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         actor = get_actor(self.request.user)
         notices = visible_notices(actor)
-        self.filters["notice"].queryset = notices.order_by("-year", "title")
+        self.filters["notice"].queryset = notices.order_by("-year", "title")  # validates
         self.filters["unit"].queryset = visible_units(actor).order_by(
             "jurisdiction__path", "order", "id"
         )
-        years = notices.order_by("-year").values_list("year", flat=True).distinct()
+        # One query gives the notice choices and the years, which are those notices' years.
+        self._notices = list(notices.order_by("-year", "title").values_list("pk", "title", "year"))
+        years = dict.fromkeys(year for _, _, year in self._notices)
         self.filters["year"].extra["choices"] = [(y, f"{y}年") for y in years]
         self.filters["chapter"].extra["choices"] = self._chapters(notices)
+
+    @property
+    def form(self):
+        # Built on first use, after callers may have removed filters (reports/views_ledger.py).
+        if not hasattr(self, "_form"):
+            field = super().form.fields.get("notice")
+            if field is not None:  # the notices fetched above, rather than a query of its own
+                listed = ((pk, title) for pk, title, _ in self._notices)
+                field.choices = [("", field.empty_label), *listed]
+        return self._form
 
     def _chapters(self, notices) -> list[tuple[str, str]]:
         tasks = Task.objects.filter(notice__in=notices).exclude(chapter="")
@@ -240,6 +254,62 @@ class MeasureFilter(django_filters.FilterSet):
 # ---- 安委办：工作台、单位 (tasks/views/workbench.py · workbench, unit_list, unit_detail) -------
 
 
+class _ListedIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed():
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.field.listed()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.listed())
+
+
+class ListedModelChoiceField(SafeModelChoiceField):
+    """For a short list that the page shows in full anyway: one query fetches it, for the
+    choices and for checking the value given (by primary key), instead of a query each."""
+
+    iterator = _ListedIterator
+
+    def listed(self) -> list:
+        if getattr(self, "_listed", None) is None:
+            self._listed = list(self.queryset)
+        return self._listed
+
+    def _set_queryset(self, queryset) -> None:
+        self._listed = None
+        super()._set_queryset(queryset)
+
+    queryset = property(SafeModelChoiceField._get_queryset, _set_queryset)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._listed = None
+        return result
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        model = self.queryset.model
+        if isinstance(value, model):
+            value = value.pk
+        try:
+            wanted = model._meta.pk.to_python(value)
+        except ValidationError:
+            wanted = None
+        for obj in self.listed():
+            if wanted is not None and obj.pk == wanted:
+                return obj
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+
+class ListedModelChoiceFilter(SafeModelChoiceFilter):
+    field_class = ListedModelChoiceField
+
+
 def _scope_jurisdictions(request):
     """The jurisdictions the user may look at: their own and those below (all, for IT)."""
     from units.models import Jurisdiction
@@ -253,7 +323,7 @@ class UnitScopeFilter(django_filters.FilterSet):
     """Which units, and which year's assignments, the figures of the workbench and the unit
     list count. Without a choice: the user's own jurisdiction and the latest year."""
 
-    jurisdiction = SafeModelChoiceFilter(
+    jurisdiction = ListedModelChoiceFilter(
         label="行政区划", queryset=_scope_jurisdictions, empty_label="全部行政区划"
     )
     year = django_filters.ChoiceFilter(label="年度", method="scope_only", empty_label="全部年度")

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from units.backends import ROLE_FLAGS
 from units.models import LEADER, LIAISON, OFFICE, Jurisdiction, Unit
 
 
@@ -68,7 +69,7 @@ def get_actor(user: Any) -> Actor:
     if cached is not None:
         return cached
     profile = getattr(user, "profile", None)  # RelatedObjectDoesNotExist is an AttributeError
-    names = {g.name for g in user.groups.all()}
+    names = _group_names(user)
     jurisdiction = profile.jurisdiction if profile else None
     if user.is_superuser:
         actor = Actor(user, "admin", jurisdiction, profile.unit if profile else None)
@@ -82,6 +83,14 @@ def get_actor(user: Any) -> Actor:
         actor = Actor(user, "none")
     user._safetyplan_actor = actor
     return actor
+
+
+def _group_names(user: Any) -> set[str]:
+    """The user's role groups: from the flags ``units.backends`` loads with the session's user,
+    else (a user loaded some other way) from the database."""
+    if all(hasattr(user, flag) for flag in ROLE_FLAGS):
+        return {name for flag, name in ROLE_FLAGS.items() if getattr(user, flag)}
+    return {g.name for g in user.groups.all()}
 
 
 def office_required(view):

@@ -107,4 +107,4 @@ class LoginThrottleBackend:
         return None
 
     # No ``get_user``: this backend never logs anyone in, so sessions (and the test client's
-    # ``force_login``) name Django's ModelBackend.
+    # ``force_login``) name the next one, ``units.backends.RoleBackend``.

@@ -97,7 +97,16 @@ class ReviewQueueView(SingleTableMixin, FilterView):
         rows = found.qs if found.is_valid() else found.queryset.none()
         table = ExtensionQueueTable(rows, prefix="ext-", **self.get_table_kwargs())
         RequestConfig(self.request, paginate={"per_page": PER_PAGE}).configure(table)
-        context.update(extension_table=table, is_office=get_actor(self.request.user).is_office)
+        actor = get_actor(self.request.user)
+        context.update(extension_table=table, is_office=actor.is_office)
+        unfiltered = all(
+            not f.is_bound or (f.is_valid() and not f.form.cleaned_data.get("unit"))
+            for f in (self.filterset, found)
+        )
+        if actor.is_office and unfiltered:
+            # The navigation badge is these two counts, already made: no query of its own
+            # (units/context_processors.py counts the same requests when it must).
+            context["review_count"] = context["table"].paginator.count + table.paginator.count
         return context
 
 

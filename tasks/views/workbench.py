@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -65,8 +66,11 @@ def scoped_assignments(actor: Actor, filterset: UnitScopeFilter) -> QuerySet[Ass
     return assignments.filter(unit__jurisdiction=jurisdiction) if jurisdiction else assignments
 
 
-def _charts(units: QuerySet, assignments: QuerySet, *, year: int, on: dt.date) -> dict:
-    ranked = units.order_by(F("completion_rate").desc(nulls_last=True), "order", "pk")
+def _charts(units: list, assignments: QuerySet, *, year: int, on: dt.date) -> dict:
+    # Completion rate high to low, units without one last, then the units' own order.
+    ranked = sorted(
+        units, key=lambda u: (u.completion_rate is None, -(u.completion_rate or 0), u.order, u.pk)
+    )
     months = stats.by_month(assignments, year=year, on=on)
     return {
         "units": charts.bar_chart(
@@ -86,6 +90,24 @@ def _charts(units: QuerySet, assignments: QuerySet, *, year: int, on: dt.date) -
     }
 
 
+def _paginate(request: HttpRequest, table: UnitFiguresTable, *, per_page: int) -> None:
+    """What ``RequestConfig`` does for paging, without re-sorting (and so re-querying) data
+    already fetched: the page and per-page numbers from the query string, a page number that
+    is not one gives the first page, one past the end the last."""
+    kwargs = {"per_page": per_page}
+    for arg in ("page", "per_page"):
+        try:
+            kwargs[arg] = int(request.GET[getattr(table, f"prefixed_{arg}_field")])
+        except (KeyError, ValueError):
+            pass
+    try:
+        table.paginate(**kwargs)
+    except PageNotAnInteger:
+        table.page = table.paginator.page(1)
+    except EmptyPage:
+        table.page = table.paginator.page(table.paginator.num_pages)
+
+
 @login_required
 @role_required(*JURISDICTION_ROLES)
 @require_GET
@@ -94,8 +116,13 @@ def workbench(request: HttpRequest) -> HttpResponse:
     filterset, errors = _scope_filter(request, actor)
     assignments = scoped_assignments(actor, filterset)
     units = stats.unit_figures(filterset.qs, assignments, on=today).filter(assigned__gt=0)
-    table = UnitFiguresTable(units, year=filterset.chosen_year, request=request)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    # Not ``request=``: the table would configure (and count) itself with default paging.
+    table = UnitFiguresTable(units, year=filterset.chosen_year)
+    RequestConfig(request, paginate=False).configure(table)  # the order asked for
+    # The chart draws every unit anyway: fetch the sorted figures once, and let the table
+    # count and page them from that result instead of querying the figures twice more.
+    every_unit = list(table.data.data)
+    _paginate(request, table, per_page=PER_PAGE)
     year = filterset.chosen_year or today.year
     context = {
         "filter": filterset,
@@ -104,7 +131,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "today": today,
         "year": year,
         "totals": stats.totals(assignments, on=today),
-        "charts": _charts(units, assignments, year=year, on=today),
+        "charts": _charts(every_unit, assignments, year=year, on=today),
     }
     return render(request, "tasks/workbench.html", context)
 

@@ -162,4 +162,4 @@ def test_bulletin_query_count_is_constant(
     assert len(table_rows(read_docx(body(response)))) == rows + 3  # header + 2 fixture units
 
 
-QUERIES_BULLETIN = 8
+QUERIES_BULLETIN = 5

@@ -243,9 +243,10 @@ def test_export_queries_do_not_grow_with_rows(
     _many(county, unit_a, unit_b, n)
     client = login(office)
     client.get(URL)  # warm the session
-    # session, user, profile, groups, jurisdiction; the filter's years and chapters; the years
-    # of the title; the units of the per-unit sheets; the measures; their assignments.
-    with django_assert_num_queries(11):
+    # session, user (with role and jurisdiction); the filter's notices (and years) and
+    # chapters; the years of the title; the units of the per-unit sheets; the measures; their
+    # assignments.
+    with django_assert_num_queries(8):
         ws = _workbook(client.get(URL, {"per_unit": "1"}))["台账"]
     assert len(_data(ws)) == n
 

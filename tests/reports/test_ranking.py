@@ -226,8 +226,8 @@ def test_ranking_xlsx_query_count_is_constant(
     assert sheet.max_row == rows + 2
 
 
-QUERIES_PAGE = 11
-QUERIES_XLSX = 8
+QUERIES_PAGE = 7
+QUERIES_XLSX = 5
 
 
 def test_equal_figures_share_a_rank(setup, county, office, login):

@@ -166,9 +166,9 @@ def _many(unit, n):
 def test_liaison_list_queries_are_pinned(login, liaison_a, unit_a, n, django_assert_num_queries):
     _many(unit_a, n)
     client = login(liaison_a)
-    # session, user, profile, groups, jurisdiction, unit, unit's jurisdiction (the role);
-    # count, page, mark read; the nav's unread count
-    with django_assert_num_queries(11):
+    # session, user (with role, profile, unit and jurisdiction); count, page, mark read; the
+    # nav's unread count
+    with django_assert_num_queries(6):
         assert len(_shown(client.get(URL))) == min(n, 30)
 
 
@@ -176,6 +176,6 @@ def test_liaison_list_queries_are_pinned(login, liaison_a, unit_a, n, django_ass
 def test_office_list_queries_are_pinned(login, office, unit_a, n, django_assert_num_queries):
     _many(unit_a, n)
     client = login(office)
-    # session, user, profile, groups, jurisdiction; unit choices; count, page; review badge
-    with django_assert_num_queries(9):
+    # session, user (with role and jurisdiction); unit choices; count, page; review badge
+    with django_assert_num_queries(6):
         assert len(_shown(client.get(URL))) == min(n, 30)

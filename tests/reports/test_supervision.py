@@ -350,7 +350,7 @@ def test_list_query_count_is_constant(
     assert response.content.decode().count("下载 Word") == min(rows, 50)
 
 
-QUERIES_LIST = 8
+QUERIES_LIST = 5
 
 
 @pytest.mark.parametrize("rows", [10, 100])
@@ -366,7 +366,7 @@ def test_issue_form_query_count_is_constant(
     assert f"全部有逾期任务的单位（{rows}个单位，共{rows}项）" in html
 
 
-QUERIES_FORM = 7
+QUERIES_FORM = 4
 
 
 def test_withdrawn_measures_are_not_supervised(setup, unit_a, office, login):

@@ -14,9 +14,9 @@ D = dt.date
 S = Assignment.Status
 URL = reverse("my_tasks")
 TODAY = D(2024, 6, 10)
-# Session, user, role and profile lookups, the navigation's unread reminders, the summary counts,
-# the page count, the rows and the prefetched reports: the same however many rows there are.
-MY_TASKS_QUERIES = 12
+# Session, user (with role, profile and unit), the navigation's unread reminders, the summary
+# counts, the page count, the rows and the prefetched reports: the same however many rows.
+MY_TASKS_QUERIES = 7
 
 
 @pytest.fixture(autouse=True)

@@ -216,9 +216,10 @@ def test_query_count_does_not_grow_with_rows(
 ):
     _fill(county, [unit_a, unit_b], {unit_a.pk: liaison_a, unit_b.pk: liaison_b}, rows)
     client = login(office)
-    # session, user, groups, profile, jurisdiction, badge, unit choices,
+    # session, user (with role and jurisdiction), unit choices,
     # requests: count, page, reports, evidence; extensions: count, page
-    with django_assert_num_queries(13):
+    # (the badge adds up the two counts: no query of its own)
+    with django_assert_num_queries(9):
         response = client.get(URL)
     assert response.status_code == 200
     shown = min(rows, 25)
@@ -247,6 +248,14 @@ def test_badge_counts_completion_and_extension_requests_in_reach(
     services.decide_extension(extension=decided, by=office, approve=False, note="不批准")
     # requested + pending_extension + both (a request and an extension) = 4
     assert _badge(login(office).get(URL).content.decode()) == 4
+
+
+@pytest.mark.parametrize("unit", ["a", "b", "bad"])
+def test_badge_counts_everything_waiting_while_the_queue_is_filtered(
+    login, office, unit_a, unit_b, requested, pending_extension, unit
+):
+    value = {"a": unit_a.pk, "b": unit_b.pk, "bad": "abc"}[unit]
+    assert _badge(login(office).get(URL, {"unit": value}).content.decode()) == 2
 
 
 def test_badge_is_gone_when_nothing_waits(login, office, requested):

@@ -112,7 +112,7 @@ def test_unit_list_query_count(login, office, county, on_day, size, django_asser
         f.assignment(f.measure(n), f.unit(county, f"单位{i:03d}"), due=D(2024, 6, 1 + i % 28))
     client = login(office)
     client.get(LIST)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(7):
         response = client.get(LIST)
     assert len(response.context["table"].page.object_list) == min(size, 50)
 
@@ -226,7 +226,7 @@ def test_unit_page_query_count(
             services.report_progress(assignment=a, author=liaison_a, text=f"进展{i}", percent=40)
     client = login(office)
     client.get(_detail(unit_a))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get(_detail(unit_a))
     assert len(response.context["table"].page.object_list) == min(size, 50)
     assert len(response.context["history"]) == min(20, size + (size + 4) // 5)

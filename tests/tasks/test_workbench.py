@@ -226,6 +226,26 @@ def test_bad_input_is_explained_and_changes_nothing(login, office, data):
     assert response.context["totals"].assigned == 3  # the default scope, as without the input
 
 
+@pytest.mark.parametrize("value", ["abc", "1.5", " ", "9" * 30, "-1", "\x00", "sibling"])
+def test_bad_jurisdiction_is_refused(login, office, data, sibling_county, value):
+    value = str(sibling_county.pk) if value == "sibling" else value
+    response = login(office).get(URL, {"jurisdiction": value})
+    assert response.status_code == 200
+    assert "查询条件有误" in response.text
+    assert response.context["totals"].assigned == 3
+
+
+def test_jurisdiction_choices_are_those_in_reach_and_keep_the_choice(
+    login, office, data, county, township_j, sibling_county
+):
+    spaced = login(office).get(URL, {"jurisdiction": f" {township_j.pk} "})
+    assert spaced.context["filter"].chosen_jurisdiction == township_j
+    response = login(office).get(URL, {"jurisdiction": township_j.pk})
+    field = response.context["filter"].form.fields["jurisdiction"]
+    assert [label for _, label in field.choices] == ["全部行政区划", "交城县", "水峪贯镇"]
+    assert f'<option value="{township_j.pk}" selected>水峪贯镇</option>' in response.text
+
+
 def test_all_jurisdictions_include_the_township_units(login, office, data, township_j):
     village = f.unit(township_j, "西社村", kind="village")
     f.assignment(f.measure(f.notice(township_j, year=2024)), village, due=D(2024, 6, 1))
@@ -260,10 +280,41 @@ def test_query_count_does_not_grow_with_units(
             a.save()
     client = login(office)
     client.get(URL)  # warm the session
-    with django_assert_num_queries(15):
+    # session, user (with role and jurisdiction), years, jurisdictions (choices and the chosen
+    # one), unit figures (once, for the table and the chart), totals, months (2), badge
+    with django_assert_num_queries(9):
         response = client.get(URL)
     assert response.status_code == 200
     assert len(response.context["table"].page.object_list) == min(size, 50)
+
+
+def test_table_pages_and_chart_count_the_same_units(login, office, county, on_day):
+    """The figures are fetched once for the chart and the table: every page, every sort."""
+    on_day(ON)
+    n = f.notice(county, year=2024)
+    for i in range(60):
+        u = f.unit(county, f"单位{i:03d}")
+        done = f.assignment(f.measure(n), u, start=D(2024, 1, 1), due=D(2024, 12, 31))
+        f.assignment(f.measure(n), u, start=D(2024, 1, 1), due=D(2024, 12, 31))
+        if i % 3 == 0:
+            done.status, done.completed_at = S.DONE, dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+            done.save()
+    client = login(office)
+    seen = []
+    for page in ("1", "2"):
+        response = client.get(URL, {"sort": "name", "page": page})
+        seen += [r.record.name for r in response.context["table"].page.object_list]
+    assert seen == [f"单位{i:03d}" for i in range(60)]
+    last = client.get(URL, {"sort": "-completion_rate", "page": "99"})  # past the end: last page
+    rows = [r.record for r in last.context["table"].page.object_list]
+    assert len(rows) == 10 and {r.completion_rate for r in rows} == {0.0}
+    root = ET.fromstring(str(last.context["charts"]["units"]))
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    names = [t for t in texts if t.startswith("单位")]
+    # Ranked by completion rate, then the units' order: the 20 at 50% first.
+    assert names == [f"单位{i:03d}" for i in range(0, 60, 3)] + [
+        f"单位{i:03d}" for i in range(60) if i % 3
+    ]
 
 
 def test_empty_scope_says_there_is_nothing_yet(login, township_office, on_day):
