@@ -30,7 +30,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Rank, TruncDate
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThanOrEqual
 
+from tasks import rules
 from tasks.models import Assignment, ExtensionRequest
 from tasks.stats import rate
 from units.models import Unit
@@ -38,18 +40,23 @@ from units.models import Unit
 S = Assignment.Status
 
 
-def _done(as_of: dt.date | None) -> Q:
+def _done(as_of: dt.date | None, p: str) -> Q:
     if as_of is None:
-        return Q(status=S.DONE)
-    return Q(status=S.DONE, completed_at__isnull=False) & Q(_completed_on__lte=as_of)
+        return Q(**{f"{p}status": S.DONE})
+    return Q(**{f"{p}status": S.DONE, f"{p}completed_at__isnull": False}) & Q(
+        LessThanOrEqual(TruncDate(f"{p}completed_at"), as_of)
+    )
 
 
-def _on_time() -> Q:
+def _on_time(p: str) -> Q:
     """办结 on or before the assessed date (the original one), or without any date."""
+    completed_on = TruncDate(f"{p}completed_at")
     return (
-        Q(original_due_date__isnull=True, due_date__isnull=True)
-        | Q(original_due_date__isnull=False, original_due_date__gte=F("_completed_on"))
-        | Q(original_due_date__isnull=True, due_date__gte=F("_completed_on"))
+        Q(**{f"{p}original_due_date__isnull": True, f"{p}due_date__isnull": True})
+        | Q(**{f"{p}original_due_date__isnull": False})
+        & Q(GreaterThanOrEqual(F(f"{p}original_due_date"), completed_on))
+        | Q(**{f"{p}original_due_date__isnull": True})
+        & Q(GreaterThanOrEqual(F(f"{p}due_date"), completed_on))
     )
 
 
@@ -60,8 +67,9 @@ def unit_figures(
     on: dt.date,
     as_of: dt.date | None = None,
 ) -> QuerySet[Unit]:
-    """``units`` annotated with assigned, completed, on_time, expected, overdue, extensions,
-    reminders, completion_rate and on_time_rate (percent; None when nothing to divide by).
+    """The units with assignments in ``assignments``, annotated with assigned, completed,
+    on_time, expected, overdue, extensions, reminders, completion_rate and on_time_rate
+    (percent; None when nothing to divide by).
 
     ``on``: the day overdue is judged on (today). ``as_of``: for a 通报 of a period, the period's
     last day: only assignments made by then count, and 办结 only if it happened by then.
@@ -69,39 +77,40 @@ def unit_figures(
     scoped = assignments.order_by()
     if as_of is not None:
         scoped = scoped.filter(start_date__lte=as_of)
-    scoped = scoped.alias(_completed_on=TruncDate("completed_at"))
-    done = _done(as_of)
-    assessed_passed = Q(original_due_date__lt=on) | Q(
-        original_due_date__isnull=True, due_date__lt=on
+    p = "assignments__"
+    done = _done(as_of, p)
+    assessed_passed = Q(**{f"{p}original_due_date__lt": on}) | Q(
+        **{f"{p}original_due_date__isnull": True, f"{p}due_date__lt": on}
     )
     if as_of is None:
-        overdue = scoped.late(on=on)
+        overdue = rules.late(on, p)
     else:
-        late = scoped.with_missed_periods(on=on).filter(
-            Q(missed_periods__gt=0) | Q(due_date__lt=on)
-        )
-        overdue = late.exclude(done)
+        missed = Q(GreaterThan(rules.missed_periods(on, p), 0))
+        overdue = (missed | Q(**{f"{p}due_date__lt": on})) & ~done
 
-    def counted(qs: QuerySet) -> Count:
+    def counted(condition: Q) -> Count:
         # distinct: the extensions and reminders joined below repeat an assignment's row
-        return Count("assignments", filter=Q(assignments__pk__in=qs.values("pk")), distinct=True)
+        return Count("assignments", filter=condition, distinct=True)
 
-    in_scope = Q(assignments__pk__in=scoped.values("pk"))
     approved = Q(assignments__extensions__status=ExtensionRequest.Status.APPROVED)
-
-    return units.annotate(
-        assigned=counted(scoped),
-        completed=counted(scoped.filter(done)),
-        on_time=counted(scoped.filter(done & _on_time())),
-        expected=counted(scoped.filter(done | assessed_passed)),
-        overdue=counted(overdue),
-        # Joined and counted in the one grouped query, not a subquery per unit: that one
-        # rebuilt the scoped list for every unit (1.4 s for 40 units, 4,000 assignments).
-        extensions=Count("assignments__extensions", filter=in_scope & approved, distinct=True),
-        reminders=Count("assignments__reminders", filter=in_scope, distinct=True),
-    ).annotate(
-        completion_rate=rate("completed", "assigned"),
-        on_time_rate=rate("on_time", "expected"),
+    # The filter before the annotations limits them to the scope with one semi-join; each
+    # figure is then a condition on the joined row (a semi-join per figure rebuilt the scope
+    # once per figure: seconds at province scale).
+    return (
+        units.filter(assignments__in=scoped)
+        .annotate(
+            assigned=Count("assignments", distinct=True),
+            completed=counted(done),
+            on_time=counted(done & _on_time(p)),
+            expected=counted(done | assessed_passed),
+            overdue=counted(overdue),
+            extensions=Count("assignments__extensions", filter=approved, distinct=True),
+            reminders=Count("assignments__reminders", distinct=True),
+        )
+        .annotate(
+            completion_rate=rate("completed", "assigned"),
+            on_time_rate=rate("on_time", "expected"),
+        )
     )
 
 

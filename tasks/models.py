@@ -10,16 +10,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from tasks import periods
+from tasks import periods, rules
 from units.models import Jurisdiction, Unit
 
 USER = settings.AUTH_USER_MODEL
-DUE_SOON_DAYS = 7
+DUE_SOON_DAYS = rules.DUE_SOON_DAYS
 
 
 class Recurrence(models.TextChoices):
@@ -142,18 +141,6 @@ class Measure(models.Model):
         return lowest.get_status_display()
 
 
-class _DayNumber(models.Func):
-    """A date as a whole number of days, so that 序时进度 is integer arithmetic in SQL."""
-
-    template = "(%(expressions)s - DATE '1970-01-01')"  # PostgreSQL: date - date = days
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)"
-        )
-
-
 class AssignmentQuerySet(models.QuerySet):
     def open(self) -> AssignmentQuerySet:
         return self.exclude(status=Assignment.Status.DONE)
@@ -170,63 +157,7 @@ class AssignmentQuerySet(models.QuerySet):
     def with_missed_periods(self, *, on: dt.date) -> AssignmentQuerySet:
         """Annotate ``missed_periods``: periods of a recurring measure, from the one in which the
         assignment was made up to the last one ended before ``on``, with no report."""
-        rec = "measure__recurrence"
-        current = Case(
-            When(**{rec: periods.WEEKLY}, then=Value(periods.week_index(on))),
-            *[
-                When(**{rec: r}, then=Value(periods.month_index(on) // n))
-                for r, n in periods.MONTHS_PER.items()
-            ],
-            default=Value(None),
-            output_field=IntegerField(),
-        )
-        anchor = Case(
-            When(**{rec: periods.WEEKLY}, then=F("start_week")),
-            When(**{rec: periods.MONTHLY}, then=F("start_month")),
-            *[
-                When(**{rec: r}, then=F("start_month") / Value(n))
-                for r, n in periods.MONTHS_PER.items()
-                if n > 1
-            ],
-            default=Value(None),
-            output_field=IntegerField(),
-        )
-        # Reported periods in [anchor, current): the counters give those from the anchor on;
-        # take away the ones at or after ``current``. When the latest reported period is before
-        # it there are none, when it is ``current`` exactly one; only when reports lie beyond
-        # ``on`` (judging a past day) are they counted, for those rows alone.
-        later = (
-            ProgressReport.objects.filter(
-                assignment=OuterRef("pk"), period_index__gte=OuterRef("_period_current")
-            )
-            .order_by()
-            .values("assignment")
-            .annotate(n=Count("period_index", distinct=True))
-            .values("n")
-        )
-        at_or_after_current = Case(
-            When(
-                Q(last_period_index__isnull=True) | Q(last_period_index__lt=F("_period_current")),
-                then=Value(0),
-            ),
-            When(last_period_index=F("_period_current"), then=Value(1)),
-            default=Coalesce(Subquery(later, output_field=IntegerField()), Value(0)),
-            output_field=IntegerField(),
-        )
-        return self.annotate(_period_current=current, _period_anchor=anchor).annotate(
-            missed_periods=Case(
-                When(status=Assignment.Status.DONE, then=Value(0)),
-                When(**{rec: ""}, then=Value(0)),
-                default=Greatest(
-                    F("_period_current")
-                    - F("_period_anchor")
-                    - F("reported_periods")
-                    + at_or_after_current,
-                    Value(0),
-                ),
-                output_field=IntegerField(),
-            )
-        )
+        return self.annotate(missed_periods=rules.missed_periods(on))
 
     def recurring_overdue(self, *, on: dt.date) -> AssignmentQuerySet:
         """Recurring assignments with at least one ended period and no report for it."""
@@ -242,10 +173,7 @@ class AssignmentQuerySet(models.QuerySet):
     def with_schedule_lag(self, *, on: dt.date) -> AssignmentQuerySet:
         """Alias ``_lag``: positive when the latest percent is behind the time elapsed (scaled
         by the span, so that the comparison stays in integers on every database)."""
-        start = _DayNumber(F("start_date"))
-        elapsed = _DayNumber(Value(on, output_field=models.DateField())) - start
-        span = _DayNumber(F("due_date")) - start
-        return self.alias(_lag=Value(100) * elapsed - F("latest_percent") * span)
+        return self.alias(_lag=rules.schedule_lag(on))
 
     def behind_schedule(self, *, on: dt.date) -> AssignmentQuerySet:
         """序时进度: open assignments with a due date, not red (not overdue, no missed period),

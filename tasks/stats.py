@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth, TruncDate
 
+from tasks import rules
 from tasks.models import Assignment
 from units.models import Unit
 
@@ -102,30 +103,34 @@ def _light_rank() -> Case:
     )
 
 
-def unit_figures(units: QuerySet[Unit], assignments: QuerySet[Assignment], *, on: dt.date):
+def unit_figures(
+    units: QuerySet[Unit], assignments: QuerySet[Assignment], *, on: dt.date, idle: bool = False
+):
     """``units`` annotated with their figures over ``assignments`` (one query when evaluated).
 
     Annotations: assigned, done, late, due_soon, behind, on_time, expected, completion_rate,
     on_time_rate (percent, None when there is nothing to divide by) and light_rank (2 red,
-    1 yellow, 0 green; ``light_name`` turns it into a name).
+    1 yellow, 0 green; ``light_name`` turns it into a name). Only units with assignments in
+    ``assignments``, unless ``idle``: then every unit, those without at zero.
     """
-    ids = assignments.values("pk")
-    mine = Q(assignments__pk__in=ids)
+    if idle:
+        # Every unit: each figure checks the scope in its own semi-join (fine for one county).
+        mine = Q(assignments__in=assignments)
+    else:
+        # The filter before the annotations constrains them to the scope with one semi-join,
+        # and each figure is a condition on the joined row: one grouped pass over the units'
+        # assignments (a semi-join per figure took seconds at province scale).
+        mine = Q()
+        units = units.filter(assignments__in=assignments)
+    a = "assignments__"
     return units.annotate(
         assigned=Count("assignments", filter=mine),
         done=Count("assignments", filter=mine & Q(assignments__status=S.DONE)),
-        late=Count(
-            "assignments", filter=Q(assignments__pk__in=assignments.late(on=on).values("pk"))
-        ),
-        due_soon=Count(
-            "assignments", filter=Q(assignments__pk__in=assignments.due_soon(on=on).values("pk"))
-        ),
-        behind=Count(
-            "assignments",
-            filter=Q(assignments__pk__in=assignments.behind_schedule(on=on).values("pk")),
-        ),
-        on_time=Count("assignments", filter=mine & _on_time("assignments__")),
-        expected=Count("assignments", filter=mine & _expected(on, "assignments__")),
+        late=Count("assignments", filter=mine & rules.late(on, a)),
+        due_soon=Count("assignments", filter=mine & rules.due_soon(on, a)),
+        behind=Count("assignments", filter=mine & rules.behind_schedule(on, a)),
+        on_time=Count("assignments", filter=mine & _on_time(a)),
+        expected=Count("assignments", filter=mine & _expected(on, a)),
     ).annotate(
         completion_rate=rate("done", "assigned"),
         on_time_rate=rate("on_time", "expected"),
@@ -168,9 +173,9 @@ def totals(assignments: QuerySet[Assignment], *, on: dt.date) -> Totals:
     """Counts over all of ``assignments``, in one query."""
     row = assignments.aggregate(
         assigned=Count("pk"),
-        late=Count("pk", filter=Q(pk__in=assignments.late(on=on).values("pk"))),
-        due_soon=Count("pk", filter=Q(pk__in=assignments.due_soon(on=on).values("pk"))),
-        behind=Count("pk", filter=Q(pk__in=assignments.behind_schedule(on=on).values("pk"))),
+        late=Count("pk", filter=rules.late(on)),
+        due_soon=Count("pk", filter=rules.due_soon(on)),
+        behind=Count("pk", filter=rules.behind_schedule(on)),
         on_time=Count("pk", filter=_on_time()),
         expected=Count("pk", filter=_expected(on)),
         **{f"status_{s.value}": Count("pk", filter=Q(status=s.value)) for s in S},

@@ -154,7 +154,7 @@ class UnitListView(SingleTableMixin, FilterView):
 
     def get_table_data(self) -> QuerySet:
         assignments = scoped_assignments(get_actor(self.request.user), self.filterset)
-        figures = stats.unit_figures(self.object_list, assignments, on=clock.today())
+        figures = stats.unit_figures(self.object_list, assignments, on=clock.today(), idle=True)
         return figures.filter(Q(is_active=True) | Q(assigned__gt=0))
 
     def get_table_kwargs(self) -> dict:

@@ -81,7 +81,7 @@ def _scope(county, year=2024):
 
 def _figures(county):
     units = Unit.objects.filter(jurisdiction=county)
-    return {u.name: u for u in stats.unit_figures(units, _scope(county), on=ON)}
+    return {u.name: u for u in stats.unit_figures(units, _scope(county), on=ON, idle=True)}
 
 
 def test_unit_with_late_and_extended_work(county, data):
@@ -121,11 +121,24 @@ def test_last_years_notice_counts_when_asked_for(county, data):
     assert (b.assigned, b.late) == (1, 1)
 
 
-def test_figures_are_one_query(county, data, django_assert_num_queries):
+@pytest.mark.parametrize("idle, count", [(True, 4), (False, 3)])
+def test_figures_are_one_query(county, data, django_assert_num_queries, idle, count):
     units = Unit.objects.filter(jurisdiction=county)
     with django_assert_num_queries(1):
-        rows = list(stats.unit_figures(units, _scope(county), on=ON))
-    assert len(rows) == 4
+        rows = list(stats.unit_figures(units, _scope(county), on=ON, idle=idle))
+    assert len(rows) == count
+
+
+def test_idle_and_scoped_figures_agree(county, data):
+    """The one-pass shape (units with work only) counts exactly what the per-figure shape does."""
+    units = Unit.objects.filter(jurisdiction=county)
+    names = ("assigned", "done", "late", "due_soon", "behind", "on_time", "expected", "light_rank")
+
+    def table(idle):
+        rows = stats.unit_figures(units, _scope(county), on=ON, idle=idle)
+        return {u.name: tuple(getattr(u, n) for n in names) for u in rows if u.assigned}
+
+    assert table(idle=False) == table(idle=True)
 
 
 def test_figures_sort_by_rates_and_light(county, data):
