@@ -8,22 +8,17 @@ def review_count(actor: Actor) -> int:
     one query. Others get 0 without a query."""
     if not actor.is_office:
         return 0
-    from django.db.models import Count, Q
-
     from tasks.access import visible_assignments
     from tasks.models import Assignment, ExtensionRequest
 
-    requested = Q(status=Assignment.Status.REQUESTED)
-    pending = Q(extensions__status=ExtensionRequest.Status.PENDING)
-    counts = (
-        visible_assignments(actor)
-        .filter(requested | pending)
-        .aggregate(
-            requests=Count("pk", filter=requested, distinct=True),
-            extensions=Count("extensions", filter=pending, distinct=True),
-        )
+    # A union of two index lookups (few rows each), not a pass over every visible assignment
+    # joined to its extensions: that took 150 ms on every page of a province's office.
+    visible = visible_assignments(actor).order_by()
+    requests = visible.filter(status=Assignment.Status.REQUESTED).values("pk")
+    extensions = ExtensionRequest.objects.filter(
+        status=ExtensionRequest.Status.PENDING, assignment__in=visible
     )
-    return counts["requests"] + counts["extensions"]
+    return requests.union(extensions.order_by().values("assignment_id"), all=True).count()
 
 
 def roles(request):
