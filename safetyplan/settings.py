@@ -239,15 +239,23 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "safetyplan.middleware.ContentSecurityPolicyMiddleware",
 )
-# The cache holds the login-failure counts. The default (memory) is per process: with several
-# worker processes, set CACHE_BACKEND=django.core.cache.backends.filebased.FileBasedCache and
-# CACHE_LOCATION=/path/to/a/folder so that all workers count together.
+# The cache holds the login-failure counts and the figures of a whole city or province
+# (tasks/figures.py). It must be shared by every worker process: by default a folder under
+# var/ (tests: memory). CACHE_BACKEND / CACHE_LOCATION choose another (e.g. Redis, if any).
 CACHES = {
     "default": {
-        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env_str("CACHE_LOCATION", "safetyplan"),
+        "BACKEND": env_str(
+            "CACHE_BACKEND",
+            "django.core.cache.backends.locmem.LocMemCache"
+            if TESTING
+            else "django.core.cache.backends.filebased.FileBasedCache",
+        ),
+        "LOCATION": env_str("CACHE_LOCATION", "safetyplan" if TESTING else str(VAR_DIR / "cache")),
     }
 }
+# Seconds a city's or province's figures may be old before the next look recomputes them;
+# `manage.py refresh_figures` every minute recomputes them before anyone looks.
+FIGURES_MAX_AGE = env_int("FIGURES_MAX_AGE", 60)
 # Login throttling (units/throttle.py): failures per username / per client address within the
 # window lock that username / address for LOGIN_LOCKOUT_SECONDS. Behind a reverse proxy, name
 # the header it sets with the client's address (e.g. HTTP_X_REAL_IP), or every user shares one.

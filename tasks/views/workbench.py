@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from tasks import charts, clock, stats
+from safetyplan.tables import SortedListData
+from tasks import charts, clock, figures, stats
 from tasks.access import visible_assignments, visible_units
 from tasks.filters import UnitAssignmentFilter, UnitListFilter, UnitScopeFilter
 from tasks.models import Assignment, ProgressReport
@@ -66,18 +67,11 @@ def scoped_assignments(actor: Actor, filterset: UnitScopeFilter) -> QuerySet[Ass
     return assignments.filter(unit__jurisdiction=jurisdiction) if jurisdiction else assignments
 
 
-def _charts(units: list, assignments: QuerySet, *, year: int, on: dt.date) -> dict:
-    # Completion rate high to low, units without one last, then the units' own order.
-    ranked = sorted(
-        units, key=lambda u: (u.completion_rate is None, -(u.completion_rate or 0), u.order, u.pk)
-    )
-    months = stats.by_month(assignments, year=year, on=on)
+def _charts(bars: list[tuple[str, float | None]], months: list[stats.MonthRow], *, year: int):
+    # Completion rate high to low, those without one last (sorted() keeps the given order).
+    ranked = sorted(bars, key=lambda bar: (bar[1] is None, -(bar[1] or 0)))
     return {
-        "units": charts.bar_chart(
-            [(u.name, u.completion_rate) for u in ranked],
-            title="各单位完成率（已办结 ÷ 分配）",
-            chart_id="chart-units",
-        ),
+        "units": charts.bar_chart(ranked, title="完成率（已办结 ÷ 分配）", chart_id="chart-units"),
         "months": charts.line_chart(
             [m.label for m in months],
             [
@@ -114,24 +108,39 @@ def _paginate(request: HttpRequest, table: UnitFiguresTable, *, per_page: int) -
 def workbench(request: HttpRequest) -> HttpResponse:
     actor, today = get_actor(request.user), clock.today()
     filterset, errors = _scope_filter(request, actor)
-    assignments = scoped_assignments(actor, filterset)
-    units = stats.unit_figures(filterset.qs, assignments, on=today).filter(assigned__gt=0)
+    year = filterset.chosen_year or today.year
+    wide = figures.is_wide(actor, filterset.chosen_jurisdiction)
+    if wide:
+        snapshot = figures.workbench(actor, year=filterset.chosen_year, on=today)
+        units, totals, months = SortedListData(snapshot.units), snapshot.totals, snapshot.months
+        computed_at = snapshot.computed_at
+    else:
+        assignments = scoped_assignments(actor, filterset)
+        units = stats.unit_figures(filterset.qs, assignments, on=today).filter(assigned__gt=0)
+        totals, computed_at = stats.totals(assignments, on=today), None
+        months = stats.by_month(assignments, year=year, on=today)
     # Not ``request=``: the table would configure (and count) itself with default paging.
     table = UnitFiguresTable(units, year=filterset.chosen_year)
     RequestConfig(request, paginate=False).configure(table)  # the order asked for
-    # The chart draws every unit anyway: fetch the sorted figures once, and let the table
-    # count and page them from that result instead of querying the figures twice more.
-    every_unit = list(table.data.data)
+    if wide:  # one bar per county: one per unit of a province would be thousands
+        bars, chart_title = snapshot.jurisdictions, "各县（区）完成率"
+    else:
+        # The chart draws every unit: fetch the sorted figures once, and let the table count
+        # and page them from that result instead of querying the figures twice more.
+        every_unit = sorted(table.data.data, key=lambda u: (u.order, u.pk))
+        bars, chart_title = [(u.name, u.completion_rate) for u in every_unit], "各单位完成率"
     _paginate(request, table, per_page=PER_PAGE)
-    year = filterset.chosen_year or today.year
     context = {
         "filter": filterset,
         "errors": errors,
         "table": table,
         "today": today,
         "year": year,
-        "totals": stats.totals(assignments, on=today),
-        "charts": _charts(every_unit, assignments, year=year, on=today),
+        "totals": totals,
+        "computed_at": computed_at,
+        "max_age": figures.max_age(),
+        "chart_title": chart_title,
+        "charts": _charts(bars, months, year=year),
     }
     return render(request, "tasks/workbench.html", context)
 
