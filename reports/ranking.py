@@ -20,7 +20,7 @@ Every figure is an aggregate or a subquery: one query however many units there a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db.models import (
     Count,
@@ -31,10 +31,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Rank, TruncDate
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThanOrEqual
+from django.utils import timezone
 
-from tasks import rules
+from tasks import figures, rules, stats
+from tasks.access import visible_assignments, visible_units
 from tasks.models import Assignment, ExtensionRequest
-from tasks.stats import rate
 from units.models import Unit
 
 S = Assignment.Status
@@ -108,8 +109,8 @@ def unit_figures(
             reminders=Count("assignments__reminders", distinct=True),
         )
         .annotate(
-            completion_rate=rate("completed", "assigned"),
-            on_time_rate=rate("on_time", "expected"),
+            completion_rate=stats.rate("completed", "assigned"),
+            on_time_rate=stats.rate("on_time", "expected"),
         )
     )
 
@@ -132,6 +133,62 @@ def ranked(
         .annotate(rank=Window(Rank(), order_by=ranking_order))
         .order_by(*ranking_order, "order", "pk")
     )
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """A unit's ranked figures, with the attributes RankingTable and the workbook read."""
+
+    pk: int
+    name: str
+    order: int
+    rank: int
+    assigned: int
+    completed: int
+    on_time: int
+    expected: int
+    overdue: int
+    extensions: int
+    reminders: int
+    completion_rate: float | None
+    on_time_rate: float | None
+
+
+@dataclass(frozen=True)
+class RankingSnapshot:
+    rows: list[RankRow]
+    computed_at: dt.datetime
+
+
+def _compute_ranking(actor, *, year: int | None, on: dt.date) -> RankingSnapshot:
+    assignments = stats.scope(visible_assignments(actor), year=year)
+    units = ranked(visible_units(actor), assignments, on=on)
+    names = [f.name for f in fields(RankRow)]
+    return RankingSnapshot(
+        rows=[RankRow(**{n: getattr(u, n) for n in names}) for u in units],
+        computed_at=timezone.now(),
+    )
+
+
+def cached_ranking(actor, *, year: int | None, on: dt.date) -> RankingSnapshot | None:
+    return figures.cached("ranking", actor, year=year, on=on)
+
+
+def ranking_snapshot(actor, *, year: int | None, on: dt.date) -> RankingSnapshot:
+    """The ranking over every county below a city or a province (``tasks.figures``): at
+    most FIGURES_MAX_AGE seconds old."""
+    return figures.get_or_compute(
+        "ranking",
+        actor,
+        year=year,
+        on=on,
+        compute=lambda: _compute_ranking(actor, year=year, on=on),
+    )
+
+
+def refresh_ranking(actor, *, year: int | None, on: dt.date) -> RankingSnapshot:
+    snapshot = _compute_ranking(actor, year=year, on=on)
+    return figures.store("ranking", actor, snapshot, year=year, on=on)
 
 
 # ---- periods of a 通报 ---------------------------------------------------------------------------

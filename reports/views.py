@@ -25,7 +25,8 @@ from reports import ranking, services
 from reports.forms import BulletinForm, SupervisionForm
 from reports.models import SupervisionNotice
 from reports.tables import RankingTable, SupervisionFilter, SupervisionTable
-from tasks import clock, stats
+from safetyplan.tables import SortedListData
+from tasks import clock, figures, stats
 from tasks.access import visible_assignments, visible_notices, visible_units
 from tasks.filters import UnitScopeFilter
 from units.access import Actor, get_actor, office_required, role_required
@@ -181,19 +182,23 @@ def bulletin(request: HttpRequest) -> HttpResponse:
 # ---- 考核排名 -------------------------------------------------------------------------------------
 
 
-def _ranking(request: HttpRequest) -> tuple[UnitScopeFilter, QuerySet, list[str]]:
-    """The chosen scope (the user's jurisdiction and the latest year by default) and its
-    ranked units; on bad input, the default scope and the messages."""
+def _ranking(request: HttpRequest):
+    """The chosen scope (the user's jurisdiction and the latest year by default), its ranked
+    units, when they were computed (None: now) and, on bad input, the default scope and the
+    messages. Every county below a city or a province: the snapshot (``tasks.figures``)."""
     actor, today = get_actor(request.user), clock.today()
     filterset = UnitScopeFilter(request.GET, queryset=visible_units(actor), request=request)
     errors = []
     if not filterset.is_valid():
         errors = [e for field in filterset.form.errors.values() for e in field]
         filterset = UnitScopeFilter(None, queryset=visible_units(actor), request=request)
+    if figures.is_wide(actor, filterset.chosen_jurisdiction):
+        snapshot = ranking.ranking_snapshot(actor, year=filterset.chosen_year, on=today)
+        return filterset, snapshot.rows, snapshot.computed_at, errors
     assignments = stats.scope(visible_assignments(actor), year=filterset.chosen_year)
     if filterset.chosen_jurisdiction:
         assignments = assignments.filter(unit__jurisdiction=filterset.chosen_jurisdiction)
-    return filterset, ranking.ranked(filterset.qs, assignments, on=today), errors
+    return filterset, ranking.ranked(filterset.qs, assignments, on=today), None, errors
 
 
 @login_required
@@ -201,11 +206,19 @@ def _ranking(request: HttpRequest) -> tuple[UnitScopeFilter, QuerySet, list[str]
 @require_GET
 def ranking_page(request: HttpRequest) -> HttpResponse:
     """考核: each unit's figures, ranked by completion rate then on-time rate; sortable."""
-    filterset, units, errors = _ranking(request)
+    filterset, units, computed_at, errors = _ranking(request)
     supervise = reverse("supervision_issue") if get_actor(request.user).is_office else ""
-    table = RankingTable(units, supervise_url=supervise, request=request)
+    data = SortedListData(list(units)) if computed_at else units
+    table = RankingTable(data, supervise_url=supervise, request=request)
     RequestConfig(request, paginate={"per_page": 200}).configure(table)
-    context = {"filter": filterset, "table": table, "errors": errors, "today": clock.today()}
+    context = {
+        "filter": filterset,
+        "table": table,
+        "errors": errors,
+        "today": clock.today(),
+        "computed_at": computed_at,
+        "max_age": figures.max_age(),
+    }
     return render(request, "reports/ranking.html", context)
 
 
@@ -213,7 +226,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
 @role_required(*VIEWERS)
 @require_GET
 def ranking_xlsx(request: HttpRequest) -> HttpResponse:
-    filterset, units, _errors = _ranking(request)
+    filterset, units, _computed_at, _errors = _ranking(request)
     scope = filterset.chosen_jurisdiction or "全部行政区划"
     year = f"{filterset.chosen_year}年度" if filterset.chosen_year else "全部年度"
     title = f"{scope}{year}安全生产工作考核排名"

@@ -13,7 +13,9 @@ The cache must be shared by the worker processes for this to help (the file cach
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +26,7 @@ from tasks.access import visible_assignments, visible_units
 from units.access import Actor
 from units.models import Jurisdiction
 
+T = TypeVar("T")
 WIDE_LEVELS = (Jurisdiction.Level.PROVINCE, Jurisdiction.Level.CITY)
 FIGURES = ("assigned", "done", "late", "due_soon", "behind", "on_time", "expected")
 
@@ -68,11 +71,35 @@ def is_wide(actor: Actor, chosen_jurisdiction: Jurisdiction | None) -> bool:
     return actor.jurisdiction is None or actor.jurisdiction.level in WIDE_LEVELS
 
 
-def _key(actor: Actor, year: int | None, on: dt.date) -> str:
+def _key(kind: str, actor: Actor, year: int | None, on: dt.date) -> str:
     # IT sees everything whatever its profile says; the others their jurisdiction's subtree.
     everything = actor.role == "admin" or actor.jurisdiction is None
     where = "all" if everything else actor.jurisdiction.path
-    return f"figures:workbench:{where}:{year or 'all'}:{on.isoformat()}"
+    return f"figures:{kind}:{where}:{year or 'all'}:{on.isoformat()}"
+
+
+def cached(kind: str, actor: Actor, *, year: int | None, on: dt.date) -> Any | None:
+    """The snapshot of ``kind`` in the cache if it is young enough, else None. Snapshots
+    carry their ``computed_at``."""
+    snapshot = cache.get(_key(kind, actor, year, on))
+    if snapshot is None:
+        return None
+    if timezone.now() - snapshot.computed_at > dt.timedelta(seconds=max_age()):
+        return None
+    return snapshot
+
+
+def store(kind: str, actor: Actor, snapshot: T, *, year: int | None, on: dt.date) -> T:
+    # Kept a little past max_age, so that a request just after sees it and recomputes once.
+    cache.set(_key(kind, actor, year, on), snapshot, timeout=max_age() * 2 + 60)
+    return snapshot
+
+
+def get_or_compute(
+    kind: str, actor: Actor, *, year: int | None, on: dt.date, compute: Callable[[], T]
+) -> T:
+    found = cached(kind, actor, year=year, on=on)
+    return found if found is not None else store(kind, actor, compute(), year=year, on=on)
 
 
 def compute(actor: Actor, *, year: int | None, on: dt.date) -> Snapshot:
@@ -110,22 +137,15 @@ def compute(actor: Actor, *, year: int | None, on: dt.date) -> Snapshot:
 
 
 def refresh(actor: Actor, *, year: int | None, on: dt.date) -> Snapshot:
-    snapshot = compute(actor, year=year, on=on)
-    # Kept a little past max_age, so that a request just after sees it and recomputes once.
-    cache.set(_key(actor, year, on), snapshot, timeout=max_age() * 2 + 60)
-    return snapshot
+    return store("workbench", actor, compute(actor, year=year, on=on), year=year, on=on)
 
 
 def cached_workbench(actor: Actor, *, year: int | None, on: dt.date) -> Snapshot | None:
-    """The snapshot in the cache if it is young enough, else None."""
-    snapshot = cache.get(_key(actor, year, on))
-    if snapshot is None:
-        return None
-    if timezone.now() - snapshot.computed_at > dt.timedelta(seconds=max_age()):
-        return None
-    return snapshot
+    return cached("workbench", actor, year=year, on=on)
 
 
 def workbench(actor: Actor, *, year: int | None, on: dt.date) -> Snapshot:
     """The actor's wide figures: from the cache when young enough, else computed now."""
-    return cached_workbench(actor, year=year, on=on) or refresh(actor, year=year, on=on)
+    return get_or_compute(
+        "workbench", actor, year=year, on=on, compute=lambda: compute(actor, year=year, on=on)
+    )
