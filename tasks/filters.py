@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 
 from safetyplan.fields import SafeModelChoiceField, SafeModelChoiceFilter
+from safetyplan.widgets import ManyOptionsSelect
 from tasks import clock
 from tasks.access import visible_notices, visible_units
 from tasks.models import Assignment, Measure, Notice, Recurrence, Task
@@ -75,7 +76,9 @@ def _review_units(request):
 class CompletionQueueFilter(django_filters.FilterSet):
     """Narrows the completion requests of the review queue to one unit."""
 
-    unit = SafeModelChoiceFilter(label="责任单位", queryset=_review_units, empty_label="全部单位")
+    unit = SafeModelChoiceFilter(
+        label="责任单位", queryset=_review_units, empty_label="全部单位", widget=ManyOptionsSelect
+    )
 
     class Meta:
         model = Assignment
@@ -90,6 +93,7 @@ class ExtensionQueueFilter(django_filters.FilterSet):
         field_name="assignment__unit",
         queryset=_review_units,
         empty_label="全部单位",
+        widget=ManyOptionsSelect,
     )
 
 
@@ -153,7 +157,7 @@ class MeasureFilter(django_filters.FilterSet):
     )
     unit = SafeModelChoiceFilter(
         label="责任单位", queryset=Unit.objects.none(), method="by_assignment",
-        empty_label="全部单位",
+        empty_label="全部单位", widget=ManyOptionsSelect,
     )  # fmt: skip
     role = django_filters.ChoiceFilter(
         label="角色", choices=Assignment.Role.choices, method="by_assignment", empty_label="全部"
@@ -436,6 +440,7 @@ class ReminderFilter(django_filters.FilterSet):
         field_name="assignment__unit",
         queryset=Unit.objects.none(),
         empty_label="全部单位",
+        widget=ManyOptionsSelect,
     )
 
     def __init__(self, *args, **kwargs):

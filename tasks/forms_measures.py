@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from safetyplan.fields import SafeModelMultipleChoiceField
+from safetyplan.widgets import ManyCheckboxes
 from tasks.access import visible_groups, visible_measures, visible_units
 from tasks.models import Assignment, Recurrence
 from units.access import Actor
@@ -49,7 +50,7 @@ class BulkForm(forms.Form):
         label="单位",
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ManyCheckboxes,
         error_messages={
             "invalid_choice": "所选单位中有不存在、已停用或不在您管辖范围内的（编号 %(value)s）。",
             "invalid_pk_value": "单位编号“%(pk)s”无效。",
@@ -59,7 +60,7 @@ class BulkForm(forms.Form):
         label="单位群组",
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ManyCheckboxes,
         error_messages={
             "invalid_choice": "所选群组中有不存在或不在您管辖范围内的（编号 %(value)s）。",
             "invalid_pk_value": "群组编号“%(pk)s”无效。",

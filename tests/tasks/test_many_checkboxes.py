@@ -1,0 +1,52 @@
+"""ManyCheckboxes: the bulk panel's unit and group boxes, built without a template per box."""
+
+import re
+
+from django import forms
+
+from safetyplan.widgets import ManyCheckboxes, ManyOptionsSelect
+
+
+class Form(forms.Form):
+    units = forms.MultipleChoiceField(
+        choices=[("1", "县应急局"), ("2", "<b>某镇</b>"), ("3", "县公安局")],
+        widget=ManyCheckboxes,
+    )
+
+
+def test_boxes_carry_name_value_id_and_checked_state():
+    html = str(Form(initial={"units": ["3"]})["units"])
+    boxes = re.findall(r"<input ([^>]*)>", html)
+    assert boxes == [
+        'type="checkbox" name="units" value="1" id="id_units_0"',
+        'type="checkbox" name="units" value="2" id="id_units_1"',
+        'type="checkbox" name="units" value="3" id="id_units_2" checked',
+    ]
+    assert html.count("<label>") == 3
+
+
+def test_labels_are_escaped():
+    html = str(Form()["units"])
+    assert "&lt;b&gt;某镇&lt;/b&gt;" in html and "<b>" not in html
+
+
+def test_a_bound_form_keeps_what_was_ticked():
+    html = str(Form(data={"units": ["1", "2"]})["units"])
+    assert html.count(" checked") == 2
+
+
+class Filter(forms.Form):
+    unit = forms.ChoiceField(
+        choices=[("", "全部单位"), ("1", "县应急局"), ("2", "<b>某镇</b>")],
+        widget=ManyOptionsSelect,
+        required=False,
+    )
+
+
+def test_select_marks_the_chosen_option_and_escapes_labels():
+    html = str(Filter(data={"unit": "2"})["unit"])
+    opening = html[: html.index(">") + 1]
+    assert opening.startswith("<select") and 'name="unit"' in opening and 'id="id_unit"' in opening
+    assert '<option value="">全部单位</option>' in html
+    assert '<option value="2" selected>&lt;b&gt;某镇&lt;/b&gt;</option>' in html
+    assert html.count("selected") == 1
