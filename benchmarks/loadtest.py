@@ -79,7 +79,9 @@ def main() -> None:
         sys.exit("需要 wrk：apt-get install wrk")
     out = ROOT / "var" / "loadtest_sessions.txt"
     print(f"已登录 {sessions(args.users, out)} 个用户：{out}", flush=True)
-    env = dict(os.environ, DEBUG="false", DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "600"))
+    env = dict(os.environ, DEBUG="false")
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        env.setdefault("DB_POOL", "true")  # as in the README's deployment
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    check=True, cwd=ROOT, env=env)  # fmt: skip
     bind = f"127.0.0.1:{args.port}"

@@ -124,6 +124,19 @@ def database_config(url: str) -> dict:
     config = dj_database_url.parse(
         url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
+    pool = env_bool("DB_POOL", False)
+    if pool and config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DB_POOL=true 只适用于 PostgreSQL（DATABASE_URL=postgres://…）。"
+        )
+    if pool:
+        # psycopg's pool, shared by the threads of a worker; Django refuses CONN_MAX_AGE with it.
+        config["CONN_MAX_AGE"] = 0
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN", 2),
+            "max_size": env_int("DB_POOL_MAX", 10),
+            "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        }
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config.setdefault("OPTIONS", {}).update(
