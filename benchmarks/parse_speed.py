@@ -8,7 +8,9 @@ in this process and after a warm-up, it prints the median time of ``parse_file``
 "floor": the underlying library opening the file and reading all of it (python-docx: every
 paragraph and every table row's cells; openpyxl in normal mode: every cell and the merged
 ranges; xlrd: every cell; pdfplumber: the text of every page; BeautifulSoup: the document's
-text; .txt: decoding). The goal is parse ≤ 2× floor, and under 50 ms for each .txt.
+text; .txt: decoding). The three are timed in turn in each round (41 rounds, 5 for PDF), so
+that load from other processes weighs on all of them alike. The goal is parse ≤ 2× floor, and
+under 50 ms for each .txt.
 """
 
 from __future__ import annotations
@@ -96,14 +98,21 @@ FLOORS: dict[str, Callable[[bytes], None]] = {
 }
 
 
-def median_time(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm-up: imports, caches
-    times = []
+def median_times(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    """Median time of each function, timed in turn in every round.
+
+    Interleaving puts the same load from other processes on all of them, so that their ratios
+    hold up on a busy machine even when the times themselves move.
+    """
+    for fn in fns:
+        fn()  # warm-up: imports, caches
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for fn, spent in zip(fns, times, strict=True):
+            started = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - started)
+    return [statistics.median(spent) for spent in times]
 
 
 def files(args: list[str]) -> list[Path]:
@@ -130,19 +139,25 @@ def main(argv: list[str]) -> int:
         except NoticeImportError as exc:
             print(f"{path.name:48} {'?':6} {exc.message}")
             continue
-        repeat = 3 if fmt in ("pdf", "doc", "wps") else 9
+        repeat = 5 if fmt in ("pdf", "doc", "wps") else 41
         try:
-            parse_ms = median_time(lambda d=data, n=path.name: parse_file(d, n), repeat) * 1000
+            parse_file(data, path.name)
         except NoticeImportError as exc:
             print(f"{path.name:48} {fmt:6} {exc.message}")
             failures += 1
             continue
-        read_ms = median_time(lambda d=data, n=path.name: read_document(d, n), repeat) * 1000
+        fns: list[Callable[[], object]] = [
+            lambda d=data, n=path.name: parse_file(d, n),
+            lambda d=data, n=path.name: read_document(d, n),
+        ]
         floor = FLOORS.get(fmt)
+        if floor is not None:
+            fns.append(lambda d=data, f=floor: f(d))
+        parse_ms, read_ms, *rest = (t * 1000 for t in median_times(fns, repeat))
         if floor is None:
             print(f"{path.name[:48]:48} {fmt:6} {parse_ms:9.1f} {read_ms:8.1f} {'-':>9}")
             continue
-        floor_ms = median_time(lambda d=data, f=floor: f(d), repeat) * 1000
+        floor_ms = rest[0]
         ratio = parse_ms / floor_ms if floor_ms else float("inf")
         flag = ""
         if fmt == "txt" and parse_ms >= 50:

@@ -15,8 +15,8 @@ from importers.meta import extract_meta, find_signature, find_title
 from importers.parse import Directory, NoticeParse, TaskParse
 from importers.prose import build_prose_tasks
 from importers.tables import build_table_tasks, find_header, table_title
-from importers.textutil import clean_line, is_furniture_line
-from importers.units import resolve_units
+from importers.textutil import clean_line, is_furniture_line, text_line
+from importers.units import UnitIndex
 
 # Lines that close the body: GB/T 9704's closing formula, 附件说明, 抄送, the 印发 line.
 # (Contact lines do not: a section may end with its own; the prose builder skips them.)
@@ -25,6 +25,21 @@ _BODY_END = re.compile(
     r"[（(]此件(公开发布|不公开|依申请公开)[）)]|"
     r"[^\s，。]{2,30}\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?\s*印发\s*$)"
 )
+# What each _BODY_END branch opens with after the indent (or, for the 印发 line, holds).
+_BODY_END_OPENERS = ("特此", "后附", "附", "抄")
+
+
+def _ends_body(line: str) -> bool:
+    s = line.lstrip()
+    if not (
+        s.startswith(_BODY_END_OPENERS)
+        or (s.startswith(("（", "(")) and "此件" in s)
+        or "印发" in line
+    ):
+        return False  # most lines: no need to try every branch of the pattern
+    return bool(_BODY_END.match(line))
+
+
 _SALUTATION = re.compile(r"^[^。！？]{2,200}[：:]\s*$")
 _INDENT = re.compile(r"^(\u3000|\s{2,})")
 
@@ -38,9 +53,7 @@ def _flatten(document: Document) -> tuple[list[str], list[bool], list[tuple[int,
         if isinstance(block, Paragraph):
             text = block.numbering + block.text.lstrip() if block.numbering else block.text
             for raw in text.split("\n"):
-                if is_furniture_line(raw):
-                    continue
-                cleaned = clean_line(raw)
+                cleaned = text_line(raw)
                 if cleaned:
                     lines.append(cleaned)
                     indented.append(bool(_INDENT.match(raw)))
@@ -75,7 +88,7 @@ def _body_range(lines: list[str], title_at: int) -> tuple[int, int]:
     if sig_start is not None:
         end = sig_start
     for i in range(begin, end):
-        if _BODY_END.match(lines[i]):
+        if _ends_body(lines[i]):
             end = i
             break
     # Text before the first heading is the preamble; an attachment's headings do not count.
@@ -93,7 +106,7 @@ def _attachment_tasks(
     begin = next((i for i in range(after, len(lines)) if marker_level(lines[i]) in (1, 2)), None)
     if begin is None:
         return []
-    end = next((i for i in range(begin, len(lines)) if _BODY_END.match(lines[i])), len(lines))
+    end = next((i for i in range(begin, len(lines)) if _ends_body(lines[i])), len(lines))
     signature = find_signature(lines, begin)[0]
     if signature is not None:
         end = min(end, signature)
@@ -144,9 +157,12 @@ def build_notice(document: Document, *, directory: Directory | None = None) -> N
         parse.warnings.append(
             "未能从文件中识别出任何任务或措施，请检查文件内容是否为年度安全生产工作通知或任务分工表。"
         )
+    units = UnitIndex(directory)
     for task in parse.tasks:
         for measure in task.measures:
-            resolve_units(measure.units, directory)
+            if not measure.units:
+                continue  # most measures: no units, nothing to resolve or to warn about
+            units.resolve(measure.units)
             if any(u.needs_choice for u in measure.units):
                 parse.warnings.append(
                     f"措施“{measure.text[:20]}……”的责任单位含“有关部门”等泛指，请办公室指定具体单位。"

@@ -21,30 +21,42 @@ CHAPTER = re.compile(r"^\s*([一二三四五六七八九十百]{1,3})\s*[、.．
 ITEM = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十百]{1,3})\s*[)）]\s*")
 SUB = re.compile(r"^\s*(\d{1,2})\s*[.．、](?![\d.．])\s*")
 SUBSUB = re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[)）]\s*")
+# The four in one, tried in the same order: group N holds the number of a level-N marker.
+MARKER = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (CHAPTER, ITEM, SUB, SUBSUB)))
 _TERMINAL = re.compile(r"[。！？!?；;：:…]\s*[”’」』）)\]】]*\s*$")
+_TERMINAL_MARKS = tuple("。！？!?；;：:…")
+_CLOSERS = "”’」』）)]】"
 # "森林草原火灾：……": a short label naming the topic of the sentences after it.
 LABEL = re.compile(
     r"^(?!其中|例如|比如|如|即|注|备注|说明|包括)([^\s，,。；;：:、“”《》()（）]{2,12})[：:]\s*(?=\S)"
 )
+_SENTENCE_MARK = re.compile(r"[。！？!?；;]")
 _GAP = re.compile(r"[。！？!?]\s+(?=\S)")
+
+
+# What a marker opens with after the indent; any other text is body text. (SUB's \d is any
+# Unicode decimal digit, as str.isdecimal tells.)
+_MARKER_OPENERS = frozenset("一二三四五六七八九十百（(")
+
+
+def opens_like_marker(text: str) -> bool:
+    """False when ``text`` certainly has no heading marker: most lines, told without a regex."""
+    first = text.lstrip()[:1]
+    return first in _MARKER_OPENERS or first.isdecimal()
 
 
 def marker_level(text: str) -> int:
     """1 for 一、, 2 for （一）, 3 for 1., 4 for （1）, 0 for body text."""
-    if CHAPTER.match(text):
-        return 1
-    if ITEM.match(text):
-        return 2
-    if SUB.match(text):
-        return 3
-    if SUBSUB.match(text):
-        return 4
-    return 0
+    if not opens_like_marker(text):
+        return 0
+    m = MARKER.match(text)
+    return (m.lastindex or 0) if m else 0
 
 
 def is_terminal(text: str) -> bool:
     s = text.rstrip()
-    if _TERMINAL.search(s):
+    # _TERMINAL read from the end: a regex search would try every position of the line.
+    if s.rstrip(_CLOSERS).rstrip().endswith(_TERMINAL_MARKS):
         return True
     return bool(s.endswith(("）", ")")) and trailing_unit_list(s))
 
@@ -59,6 +71,11 @@ class _Wrap:
 
 def detect_wrap(lines: list[str]) -> _Wrap | None:
     """Hard-wrapped text: most lines share one width, and that width is a printed line's."""
+    # A quarter of the lines wider than 140 columns puts the 75th percentile below past it: no
+    # need to measure the others. (Paragraphs of a web page or a Word file are one line each.)
+    wide = sum(1 for s in lines if _surely_wider_than_150(s))
+    if wide * 4 >= len(lines) and wide:
+        return None
     # Widths past 150 columns only need to be known as "wider than any printed line".
     widths = sorted(w for w in (width(s, 150) for s in lines) if w >= 16)
     if len(widths) < 12:
@@ -70,13 +87,21 @@ def detect_wrap(lines: list[str]) -> _Wrap | None:
     return _Wrap(full) if near >= len(widths) * 0.5 else None
 
 
+def _surely_wider_than_150(line: str) -> bool:
+    """151 characters none of which is a space are wider than 150 columns."""
+    if len(line) <= 150:
+        return False
+    words = line[:151].split()
+    return len(words) == 1 and len(words[0]) == 151
+
+
 def _heading_only(current: list[str]) -> bool:
     """The paragraph so far is a heading line with no sentence in it yet."""
     # A heading spans at most three printed lines; the bound also keeps this cheap.
     return (
         0 < len(current) <= 3
         and bool(marker_level(current[0]))
-        and not re.search(r"[。！？!?；;]", "".join(current))
+        and not _SENTENCE_MARK.search("".join(current))
     )
 
 
@@ -146,8 +171,8 @@ def join_lines(lines: list[str], indented: list[bool] | None = None) -> list[str
             current.append(piece)
             continue
         if (
-            marker_level(piece)
-            and wrap is not None
+            wrap is not None
+            and marker_level(piece)
             and not _heading_only(current)
             and _heading_only([piece])
             and wrap.short(piece, 4)

@@ -57,6 +57,8 @@ def _digits_date(text: str) -> str:
         year = m.group(1).translate(_CN_YEAR_DIGITS)
         return f"{year}年{cn_to_int(m.group(2))}月{cn_to_int(m.group(3))}日"
 
+    if "年" not in text or "日" not in text:  # every line of the body passes here
+        return text
     return _CN_DATE.sub(repl, text)
 
 
@@ -127,6 +129,8 @@ def find_signature(
     signed: dt.date | None = None
     printed: dt.date | None = None
     for i in range(max(begin, 0), len(lines)):
+        if "年" not in lines[i]:
+            continue  # both kinds of date line name a year
         s = _digits_date(lines[i].strip())
         m = _DATE_LINE.match(s)
         if m and not m.group(4) and signed is None:
@@ -137,7 +141,7 @@ def find_signature(
                 start -= 1
             if start < i:
                 issuer = "".join(_squash(x) for x in lines[start:i])
-        elif printed is None and _PRINTED_LINE.search(s):
+        elif printed is None and ("印" in s and _PRINTED_LINE.search(s)):
             printed = _date(_DATE.search(s))  # type: ignore[arg-type]
     return start, issuer, signed, printed
 

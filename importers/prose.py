@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from importers.lines import CHAPTER, ITEM, LABEL, SUB, SUBSUB, marker_level
+from importers.lines import LABEL, MARKER, marker_level, opens_like_marker
 from importers.parse import MeasureParse, TaskParse
 from importers.schedule import deadline_of, recurrence_of
 from importers.textutil import cn_to_int
@@ -21,8 +21,10 @@ from importers.units import trailing_unit_list
 _OPEN = "“‘《（(【「『〔["
 _CLOSE = "”’》）)】」』〕]"
 _ENDERS = "。！？!?"
-_BRACKETS = re.compile("[" + re.escape(_OPEN + _CLOSE) + "]")
-_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + _ENDERS) + "]")
+_CLAUSE_MARK = re.compile("[，,；;]")
+_MARK_SPLIT = re.compile("([" + re.escape(_OPEN + _CLOSE + _ENDERS) + "])")
+# A measure needs more than two letters, digits or ideographs; punctuation and spaces don't count.
+_THREE_WORD_CHARACTERS = re.compile(r"\w\W*\w\W*\w")
 
 
 # Contact details under the body ("联系人：张三", "24小时值班电话：……") are not measures.
@@ -33,48 +35,58 @@ _CONTACT = re.compile(
 
 def split_sentences(text: str) -> list[str]:
     """Split after 。！？ outside quotes and brackets, keeping each sentence's own text."""
-    out: list[str] = []
-    depth = 0
-    start = 0
-    balanced = _balanced(text)
-    # Only the marks matter: visiting them alone keeps long paragraphs cheap.
-    for m in _MARKS.finditer(text):
-        ch = m.group()
-        if balanced and ch in _OPEN:
-            depth += 1
-        elif balanced and ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif ch in _ENDERS and depth == 0:
-            out.append(text[start : m.end()])
-            start = m.end()
-    if text[start:].strip():
-        out.append(text[start:])
-    return [s.strip() for s in out if s.strip()]
+    return _split(text)[0]
 
 
-def _balanced(text: str) -> bool:
-    """Unbalanced brackets (a quote broken by extraction) would swallow every split after them."""
+def _split(text: str) -> tuple[list[str], bool]:
+    """The sentences, and whether the brackets are balanced (when they are not, every 。！？
+    ends a sentence: a quote broken by extraction would swallow every split after it)."""
+    # Only the marks matter: split around them (in C), then follow the depth on them alone.
+    parts = _MARK_SPLIT.split(text)
+    # First as if the brackets were balanced, which they nearly always are.
+    cuts: list[int] = []
     depth = 0
-    for m in _BRACKETS.finditer(text):
-        if m.group() in _OPEN:
+    for i in range(1, len(parts), 2):
+        ch = parts[i]
+        if ch in _ENDERS:
+            if depth == 0:
+                cuts.append(i + 1)
+        elif ch in _OPEN:
             depth += 1
         else:
             depth -= 1
             if depth < 0:
-                return False
-    return depth == 0
+                break
+    balanced = depth == 0
+    if not balanced:
+        cuts = [i + 1 for i in range(1, len(parts), 2) if parts[i] in _ENDERS]
+    out: list[str] = []
+    start = 0
+    for cut in cuts:
+        out.append("".join(parts[start:cut]))
+        start = cut
+    out.append("".join(parts[start:]))
+    return [s for s in map(str.strip, out) if s], balanced
 
 
 def heading_sentence(text: str) -> tuple[str | None, str]:
     """(heading, rest): the first sentence when it is a heading (≤ 40 characters, no ，；)."""
-    sentences = split_sentences(text)
+    heading, rest, _ = _heading_split(text)
+    return heading, rest
+
+
+def _heading_split(text: str) -> tuple[str | None, str, list[str] | None]:
+    """``heading_sentence`` and the sentences of the rest when they are known without splitting
+    it again: with balanced brackets they are the text's own sentences after the first."""
+    sentences, balanced = _split(text)
     if not sentences:
-        return None, ""
+        return None, "", None
     first = sentences[0]
     bare = first.rstrip("。！？!?").strip()
-    if bare and len(bare) <= 40 and not re.search(r"[，,；;]", bare):
-        return bare, text[text.index(first) + len(first) :].strip()
-    return None, text
+    if bare and len(bare) <= 40 and not _CLAUSE_MARK.search(bare):
+        rest = text[text.index(first) + len(first) :].strip()
+        return bare, rest, sentences[1:] if balanced else None
+    return None, text, sentences
 
 
 @dataclass
@@ -85,10 +97,11 @@ class _Para:
 
 
 def _classify(text: str) -> _Para:
-    for level, pattern in ((1, CHAPTER), (2, ITEM), (3, SUB), (4, SUBSUB)):
-        m = pattern.match(text)
-        if m:
-            return _Para(level, cn_to_int(m.group(1)), text[m.end() :].strip())
+    if not opens_like_marker(text):
+        return _Para(0, None, text.strip())
+    m = MARKER.match(text)
+    if m and m.lastindex:
+        return _Para(m.lastindex, cn_to_int(m.group(m.lastindex)), text[m.end() :].strip())
     return _Para(0, None, text.strip())
 
 
@@ -107,7 +120,8 @@ class _Builder:
         self.tasks.append(self.task)
         self.topic = None
 
-    def add_text(self, text: str, topic: str | None) -> None:
+    def add_text(self, text: str, topic: str | None, sentences: list[str] | None = None) -> None:
+        """``sentences``: those of ``text``, when the caller has them already."""
         if not text.strip():
             return
         if self.task is None:
@@ -117,16 +131,25 @@ class _Builder:
         if label and not marker_level(text):
             topic = label.group(1)
             text = text[label.end() :]
+            sentences = None
         closing = trailing_unit_list(text)
         if closing is not None:  # a passage with its units in a closing parenthesis
             passage, units = closing
             if len(passage) > 2:
                 self.task.measures.append(self._measure(passage, topic, units))
             return
-        for sentence in split_sentences(text):
-            if len(re.sub(r"[\s\W]", "", sentence)) <= 2:
-                continue  # a fragment of a lost heading, not a measure
-            self.task.measures.append(self._measure(sentence, topic))
+        if sentences is None:
+            sentences = split_sentences(text)
+        measures = self.task.measures
+        year = self.year
+        for sentence in sentences:
+            # Two characters or fewer that are not punctuation: a fragment of a lost heading.
+            if _THREE_WORD_CHARACTERS.search(sentence):
+                measures.append(
+                    MeasureParse(
+                        sentence, topic, [], recurrence_of(sentence), deadline_of(sentence, year)
+                    )
+                )
 
     def _measure(self, text: str, topic: str | None, units: list | None = None) -> MeasureParse:
         return MeasureParse(
@@ -140,10 +163,11 @@ class _Builder:
 
 def _chapter_text(body: str) -> tuple[str, str]:
     """A chapter heading and any text after it in the same paragraph."""
-    heading, rest = heading_sentence(body)
+    heading, rest, sentences = _heading_split(body)
     if heading is not None:
         return heading, rest
-    sentences = split_sentences(body)
+    if sentences is None:
+        sentences = split_sentences(body)
     if len(sentences) <= 1:
         return body.rstrip("。"), ""
     return sentences[0].rstrip("。"), body[len(sentences[0]) :].strip()
@@ -153,10 +177,11 @@ def build_prose_tasks(paragraphs: list[str], year: int | None) -> list[TaskParse
     paras = [_classify(p) for p in paragraphs]
     levels = {p.level for p in paras}
     chapter_paras = [p for p in paras if p.level == 1]
+    chapter_texts = {id(p): _chapter_text(p.body) for p in chapter_paras}
     # Chapters carry the text themselves when their headings run into it ("一、快速抓好问题整改。
     # 对……"), or when, with no lower level, every heading is a sentence of its own ending in 。
     # (GB/T 9704 chapter headings that introduce sub-items carry no full stop).
-    chapters_inline = any(_chapter_text(p.body)[1] for p in chapter_paras) or (
+    chapters_inline = any(rest for _, rest in chapter_texts.values()) or (
         bool(chapter_paras)
         and not levels & {2, 3}
         and all(p.body.rstrip().endswith("。") for p in chapter_paras)
@@ -176,25 +201,23 @@ def build_prose_tasks(paragraphs: list[str], year: int | None) -> list[TaskParse
         if p.level == 0 and _CONTACT.match(p.body):
             continue
         if p.level == 1 and task_level != 1:
-            b.chapter = _chapter_text(p.body)[0] or None
+            heading, rest = chapter_texts[id(p)]
+            b.chapter = heading or None
             b.task = None
             b.topic = None
-            if _chapter_text(p.body)[1]:
-                b.add_text(_chapter_text(p.body)[1], None)
+            if rest:
+                b.add_text(rest, None)
             continue
         if p.level == task_level and task_level:
-            heading, rest = heading_sentence(p.body)
+            heading, rest, sentences = _heading_split(p.body)
             chapter = None if task_level == 1 else b.chapter
             b.new_task(p.number, heading, chapter)
-            b.add_text(rest, None)
+            b.add_text(rest, None, sentences)
             continue
         if p.level in (3, 4) and p.level > task_level:
-            heading, rest = heading_sentence(p.body)
+            heading, rest, sentences = _heading_split(p.body)
             b.topic = heading
-            if heading is None:
-                b.add_text(p.body, None)
-            else:
-                b.add_text(rest, heading)
+            b.add_text(rest, heading, sentences)
             continue
         if task_level == 0:
             b.new_task(None, None, b.chapter)

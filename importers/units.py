@@ -189,6 +189,11 @@ _CLOSING_PAREN = re.compile(r"[（(]([^（）()]{2,200})[）)]\s*[。；;]?\s*$"
 
 def trailing_unit_list(text: str) -> tuple[str, list[UnitRef]] | None:
     """When a passage ends with a parenthesised unit list, the passage without it and the units."""
+    end = text.rstrip()
+    if end.endswith(("。", "；", ";")):
+        end = end[:-1].rstrip()
+    if not end.endswith(("）", ")")):
+        return None  # what _CLOSING_PAREN needs last; a search would try every "（" for it
     m = _CLOSING_PAREN.search(text)
     if not m:
         return None
@@ -216,29 +221,42 @@ def _aliases(name: str) -> list[str]:
 
 def resolve_units(refs: list[UnitRef], directory: Directory | None) -> None:
     """Fill directory matches and the office's flags in place."""
-    unit_index: dict[str, int] = {}
-    group_index: dict[str, tuple[int, list[int]]] = {}
-    if directory is not None:
-        for unit in directory.units:
-            for form in [unit.name, *unit.aliases]:
-                for key in _aliases(form):
-                    unit_index.setdefault(key, unit.id)
-        for group in directory.groups:
-            for form in [group.name, *group.aliases]:
-                for key in _aliases(form):
-                    group_index.setdefault(key, (group.id, list(group.member_ids)))
-    for ref in refs:
-        ref.needs_choice = bool(_NEEDS_CHOICE.match(ref.name))
-        if directory is None:
-            continue
-        forms = _aliases(ref.name)
-        group = next((group_index[f] for f in forms if f in group_index), None)
-        unit_id = next((unit_index[f] for f in forms if f in unit_index), None)
-        if ref.name in unit_index:
-            unit_id = unit_index[ref.name]
-        if group is not None and (unit_id is None or ref.name.startswith("各")):
-            ref.group_id, ref.member_ids = group[0], list(group[1])
-        elif unit_id is not None:
-            ref.unit_id = unit_id
-        elif not ref.needs_choice and not _GROUP_WORDS.search(ref.name):
-            ref.is_new = bool(_PLAUSIBLE_UNIT.match(ref.name))
+    UnitIndex(directory).resolve(refs)
+
+
+class UnitIndex:
+    """A directory's names, forms and aliases looked up by name: built once for a whole parse
+    rather than once for each measure."""
+
+    def __init__(self, directory: Directory | None):
+        self.directory = directory
+        self.units: dict[str, int] = {}
+        self.groups: dict[str, tuple[int, list[int]]] = {}
+        if directory is not None:
+            for unit in directory.units:
+                for form in [unit.name, *unit.aliases]:
+                    for key in _aliases(form):
+                        self.units.setdefault(key, unit.id)
+            for group in directory.groups:
+                for form in [group.name, *group.aliases]:
+                    for key in _aliases(form):
+                        self.groups.setdefault(key, (group.id, list(group.member_ids)))
+
+    def resolve(self, refs: list[UnitRef]) -> None:
+        """Fill directory matches and the office's flags in place."""
+        unit_index, group_index = self.units, self.groups
+        for ref in refs:
+            ref.needs_choice = bool(_NEEDS_CHOICE.match(ref.name))
+            if self.directory is None:
+                continue
+            forms = _aliases(ref.name)
+            group = next((group_index[f] for f in forms if f in group_index), None)
+            unit_id = next((unit_index[f] for f in forms if f in unit_index), None)
+            if ref.name in unit_index:
+                unit_id = unit_index[ref.name]
+            if group is not None and (unit_id is None or ref.name.startswith("各")):
+                ref.group_id, ref.member_ids = group[0], list(group[1])
+            elif unit_id is not None:
+                ref.unit_id = unit_id
+            elif not ref.needs_choice and not _GROUP_WORDS.search(ref.name):
+                ref.is_new = bool(_PLAUSIBLE_UNIT.match(ref.name))

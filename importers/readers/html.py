@@ -8,10 +8,13 @@ metadata table (索引号, 发文字号, 发文机关, 成文日期 …) into ``
 
 from __future__ import annotations
 
+import bisect
 import email
 import email.policy
+import operator
 import re
 from email.message import Message
+from itertools import accumulate, count
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
@@ -26,6 +29,16 @@ from importers.readers.common import (
     merge_split_tables,
     pad_rows,
     table_too_large,
+)
+from importers.readers.html_body import (
+    VANISHING,
+    TextLengths,
+    ancestor,
+    find_body,
+    get_text,
+    lead_in,
+    spaced_text,
+    text_of,
 )
 from importers.sniff import decode_text
 
@@ -133,7 +146,6 @@ _CHROME = re.compile(
     r")",
     re.IGNORECASE,
 )
-_SPACES = re.compile(r"[ \t\r\n\u00a0\u2002\u2003\u2009]+")
 
 
 def read_html(data: bytes) -> Document:
@@ -208,43 +220,38 @@ def _mht_html(data: bytes) -> str | None:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _text(el: Tag | NavigableString) -> str:
-    raw = el.get_text(" ") if isinstance(el, Tag) else str(el)
-    return clean_text(_SPACES.sub(" ", raw))
-
-
-def _tags(root: Tag) -> list[Tag]:
-    # One pass over the tree: BeautifulSoup's find_all builds a matcher per call and is slow.
-    return [d for d in root.descendants if type(d) is Tag]
-
-
-def _own_strings(el: Tag) -> str:
-    return "".join(
-        str(c) for c in el.children if isinstance(c, NavigableString) and not isinstance(c, Comment)
-    )
-
-
 def _read(data: bytes) -> Document:
     markup = decode_html(data)
     soup = BeautifulSoup(markup, "lxml")
-    page_title = ""
-    if soup.title is not None:
-        page_title = _text(soup.title)
+    # ``soup.title``, ``soup.body`` and ``tag.decomposed`` look like attributes but the first two
+    # search the tree and the last one, on a tag never decomposed, searches its subtree for a
+    # child tag named "_decomposed". One walk finds all this out instead.
     drop = set(_DROP_TAGS)
+    title_tag: Tag | None = None
+    bodies: list[Tag] = []
     doomed: list[Tag] = []
     comments: list[Comment] = []
     for node in soup.descendants:
         if type(node) is Tag:
-            if node.name in drop:
+            name = node.name
+            if name in drop:
                 doomed.append(node)
+            elif name == "title" and title_tag is None:
+                title_tag = node
+            elif name == "body":
+                bodies.append(node)
         elif isinstance(node, Comment):
             comments.append(node)
+    page_title = text_of(title_tag) if title_tag is not None else ""
+    # A dropped tag inside another goes with it; so does a <body> inside one.
+    doomed_ids = {id(tag) for tag in doomed}
+    outermost = [t for t in doomed if not any(id(p) in doomed_ids for p in t.parents)]
+    body_tag = next((b for b in bodies if not any(id(p) in doomed_ids for p in b.parents)), None)
     for comment in comments:
         comment.extract()
-    for tag in doomed:
-        if not tag.decomposed:
-            tag.decompose()
-    root = soup.body or soup
+    for tag in outermost:
+        tag.decompose()
+    root = body_tag or soup
     tags: list[Tag] = []
     strings: list[NavigableString] = []
     for node in root.descendants:
@@ -252,14 +259,22 @@ def _read(data: bytes) -> Document:
             tags.append(node)
         elif isinstance(node, NavigableString):
             strings.append(node)
-    meta = _extract_meta(tags, strings)
-    # The metadata table is gone from the tree now; drop its tags from the list too.
-    tags = [t for t in tags if not t.decomposed]
-    body = _find_body(root, tags)
+    meta, meta_tables = _extract_meta(tags, strings)
+    if meta_tables:
+        # The metadata table is not part of the notice's text: out of the tree and of the list.
+        removed: set[int] = set()
+        for table in meta_tables:
+            removed.add(id(table))
+            removed.update(id(d) for d in table.descendants)
+        for table in meta_tables:
+            table.decompose()
+        tags = [t for t in tags if id(t) not in removed]
+    lengths = TextLengths(tags)
+    body = find_body(root, tags, lengths)
     blocks: list[Block] = []
     if body is not None:
         collector = _Collector(blocks)
-        for lead in _lead_in(body):
+        for lead in lead_in(body, lengths):
             collector.walk_one(lead)
         collector.walk_one(body)
     blocks = [b for b in blocks if not (isinstance(b, Paragraph) and _CHROME.match(b.text))]
@@ -301,18 +316,22 @@ def _heading_title(tags: list[Tag], body: Tag | None) -> str:
             # Identity, not ==: a Tag's == compares whole subtrees.
             if body is not None and any(parent is body for parent in heading.parents):
                 continue
-            text = _text(heading)
+            text = text_of(heading)
             if len(text) >= 6 and _DOCUMENT_TITLE.search(text):
                 return text
     return ""
 
 
+_LABEL_PADDING = re.compile(r"[\s\u3000:：]+")
 _LABEL_CELLS = {"td", "th", "dt", "span", "b", "strong", "label", "em"}
 _VALUE_CELLS = {"td", "th", "dd", "span", "em", "i", "div"}
 _INLINE_HOLDERS = {"li", "p", "div", "td", "span", "dd", "th"}
 
 
-def _extract_meta(tags: list[Tag], strings: list[NavigableString]) -> dict[str, str]:
+def _extract_meta(
+    tags: list[Tag], strings: list[NavigableString]
+) -> tuple[dict[str, str], list[Tag]]:
+    """The page's metadata, and the metadata tables to take out of the page."""
     meta: dict[str, str] = {}
     labels = set(META_LABELS)
     longest = max(len(label) for label in labels) + 6
@@ -320,38 +339,36 @@ def _extract_meta(tags: list[Tag], strings: list[NavigableString]) -> dict[str, 
     for cell in tags:
         if cell.name not in _LABEL_CELLS:
             continue
-        raw = cell.get_text()
+        raw = get_text(cell)
         if len(raw) > longest + 20:
             continue
-        label = re.sub(r"[\s\u3000:：]+", "", raw)
+        label = _LABEL_PADDING.sub("", raw)
         if label not in labels:
             continue
         value = ""
         for sibling in cell.next_siblings:
             if type(sibling) is Tag:
                 if sibling.name in _VALUE_CELLS:
-                    value = _text(sibling)
+                    value = text_of(sibling)
                 break
             if isinstance(sibling, NavigableString) and str(sibling).strip():
                 value = clean_text(str(sibling))
                 break
         if value and label not in meta and len(value) < 300:
             meta[label] = value
-            table = cell.find_parent("table")
+            table = ancestor(cell, {"table"})
             if table is not None and all(t is not table for t in tables_with_meta):
                 tables_with_meta.append(table)
     # "索引号：… 发文字号：…" written as text in list items or paragraphs.
     holders: list[Tag] = []
-    for string in strings:
-        if not _ANY_LABEL.search(string):
-            continue
+    for string in _strings_with_label(strings):
         holder = string.parent
         while holder is not None and holder.name not in _INLINE_HOLDERS:
             holder = holder.parent
         if holder is not None and all(h is not holder for h in holders):
             holders.append(holder)
     for holder in holders:
-        text = _text(holder)
+        text = text_of(holder)
         if len(text) > 400:
             continue
         for label, value in _INLINE_META.findall(text):
@@ -361,109 +378,21 @@ def _extract_meta(tags: list[Tag], strings: list[NavigableString]) -> dict[str, 
     for label, canonical in META_ALIASES.items():
         if label in meta and canonical not in meta:
             meta[canonical] = meta[label]
-    for table in tables_with_meta:
-        # The metadata table is not part of the notice's text.
-        if len(meta) >= 2:
-            table.decompose()
-    return meta
+    return meta, tables_with_meta if len(meta) >= 2 else []
 
 
-def _is_linky(el: Tag, total: int) -> bool:
-    if total == 0:
-        return True
-    linked = sum(
-        len(_SPACES.sub("", d.get_text()))
-        for d in el.descendants
-        if type(d) is Tag and d.name == "a"
-    )
-    return linked > total * 0.5
-
-
-_OWN_TEXT_HOLDERS = {"div", "td", "li", "span", "font", "section", "article", "pre"}
-
-
-def _find_body(root: Tag, tags: list[Tag]) -> Tag | None:
-    """The element whose paragraphs hold the most text outside links."""
-    scores: dict[int, float] = {}
-    elements: dict[int, Tag] = {}
-
-    def add(node: object, amount: float) -> None:
-        if isinstance(node, Tag):
-            elements[id(node)] = node
-            scores[id(node)] = scores.get(id(node), 0.0) + amount
-
-    for el in tags:
-        if el.name == "p":
-            length = len(_SPACES.sub("", el.get_text()))
-            if length < 8 or _is_linky(el, length):
-                continue
-            add(el.parent, length)
-            add(el.parent.parent if el.parent else None, length / 2)
-        elif el.name in _OWN_TEXT_HOLDERS:
-            # Text held directly (between <br>s), not through <p> or nested blocks.
-            length = len(_SPACES.sub("", _own_strings(el)))
-            if length < 8:
-                continue
-            target = el if el.name in ("div", "td", "section", "article") else el.parent
-            add(target, length)
-            add(target.parent if target else None, length / 2)
-    if not scores:
-        return root
-    best = elements[max(scores, key=lambda k: scores[k])]
-    if best.name not in ("div", "td", "article", "section", "body", "main", "html"):
-        parent = best.find_parent(["div", "td", "article", "section", "main", "body"])
-        if parent is not None:
-            best = parent
-    # A cell of a table that is itself the body (a division table saved as a web page) wins the
-    # scoring; its ancestors up to the table hold much more of the same kind of text.
-    own = _plain_length(best)
-    if best.name in ("td", "th"):
-        table = best.find_parent("table")
-        if table is not None:
-            table_length = _plain_length(table)
-            if table_length >= own * 1.5:
-                best, own = table, table_length
-    while best.parent is not None and best.parent.name not in ("body", "html", "[document]"):
-        parent_length = _plain_length(best.parent)
-        if parent_length < own * 1.5:
-            break
-        best, own = best.parent, parent_length
-    return best
-
-
-def _plain_length(el: Tag) -> int:
-    """Characters of text outside links."""
-    total = len(_SPACES.sub("", el.get_text()))
-    linked = sum(
-        len(_SPACES.sub("", d.get_text()))
-        for d in el.descendants
-        if type(d) is Tag and d.name == "a"
-    )
-    return total - linked
-
-
-def _lead_in(body: Tag) -> list[Tag]:
-    """Short text blocks right before the body (the notice's title and 文号 lines above it)."""
-    out: list[Tag] = []
-    for sibling in body.previous_siblings:
-        if isinstance(sibling, NavigableString):
-            if str(sibling).strip():
-                break
-            continue
-        if type(sibling) is not Tag or sibling.name not in _LEAD_IN:
-            break
-        text = _SPACES.sub("", sibling.get_text())
-        if not text:
-            continue
-        if len(text) > 150 or sibling.find(["a", "table", "img", "ul"]) is not None:
-            break
-        out.insert(0, sibling)
-        if len(out) >= 4:
-            break
-    return out
-
-
-_LEAD_IN = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "center"}
+def _strings_with_label(strings: list[NavigableString]) -> list[NavigableString]:
+    """The strings in which _ANY_LABEL finds a label: one search over all of them, joined by a
+    character no label holds, instead of a search for each."""
+    joined = "\0".join(strings)
+    # Where each string starts in ``joined``: the lengths before it, plus one separator each.
+    starts = list(map(operator.add, accumulate(map(len, strings), initial=0), count()))
+    found: list[NavigableString] = []
+    for m in _ANY_LABEL.finditer(joined):
+        string = strings[bisect.bisect_right(starts, m.start()) - 1]
+        if not found or found[-1] is not string:
+            found.append(string)
+    return found
 
 
 class _Collector:
@@ -478,7 +407,11 @@ class _Collector:
             return
         raw = "".join(self.buffer)
         self.buffer = []
-        text = clean_text(_SPACES.sub(" ", join_source_lines(raw)))
+        if not raw.strip(VANISHING):
+            return  # the markup's indentation between two tags
+        if "\n" in raw:
+            raw = join_source_lines(raw)
+        text = spaced_text(raw)
         if text:
             self.blocks.append(Paragraph(text=text, heading=heading))
 
@@ -495,13 +428,10 @@ class _Collector:
             self.flush()
 
     def walk(self, el: Tag) -> None:
-        for child in el.children:
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                self.buffer.append(str(child))
-                continue
-            if not isinstance(child, Tag):
+        for child in el.contents:
+            if type(child) is not Tag:
+                if isinstance(child, NavigableString) and not isinstance(child, Comment):
+                    self.buffer.append(child)
                 continue
             name = child.name
             if name == "br":
@@ -512,8 +442,8 @@ class _Collector:
             elif name == "pre":
                 # Text laid out by its own line breaks (a notice pasted in as plain text).
                 self.flush()
-                for line in child.get_text().splitlines():
-                    text = clean_text(_SPACES.sub(" ", line))
+                for line in get_text(child).splitlines():
+                    text = spaced_text(line)
                     if text:
                         self.blocks.append(Paragraph(text=text))
             elif name in _HEADINGS:
@@ -522,7 +452,11 @@ class _Collector:
                 self.flush(heading=True)
             elif name in _BLOCK_TAGS:
                 self.flush()
-                self.walk(child)
+                inner = child.contents
+                if len(inner) == 1 and type(inner[0]) is NavigableString:
+                    self.buffer.append(inner[0])  # a paragraph of one string: most of them
+                else:
+                    self.walk(child)
                 self.flush()
             else:
                 self.walk(child)
@@ -533,7 +467,8 @@ class _Collector:
     def table(self, table: Tag) -> None:
         rows = _table_rows(table)
         columns = max((len(r) for r in rows), default=0)
-        if columns <= 1 or table.find("table") is not None or len(rows) < 1:
+        nested = any(type(d) is Tag and d.name == "table" for d in table.descendants)
+        if columns <= 1 or nested or len(rows) < 1:
             # A layout table: its cells are just containers.
             self.walk(table)
             self.flush()
@@ -544,12 +479,16 @@ class _Collector:
 def _table_rows(table: Tag) -> list[list[str]]:
     rows: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}
-    trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    trs = [
+        tr
+        for tr in table.descendants
+        if type(tr) is Tag and tr.name == "tr" and ancestor(tr, {"table"}) is table
+    ]
     trs = trs[:5000]
     for r, tr in enumerate(trs):
         row: list[str] = []
         c = 0
-        cells = [td for td in tr.find_all(["td", "th"], recursive=False)]
+        cells = [td for td in tr.children if type(td) is Tag and td.name in ("td", "th")]
         for cell in cells:
             while (r, c) in pending:
                 row.append(pending.pop((r, c)))
