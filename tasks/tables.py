@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from safetyplan.tables import BoundedTable
 from tasks import periods
+from tasks.chips import chips
 from tasks.models import DUE_SOON_DAYS, Assignment
 
 # ---- 联络员：我的任务 (tasks/views/liaison.py · my_tasks) -------------------------------------
@@ -114,7 +117,7 @@ class MyTasksTable(BoundedTable):
         return record.light(self.today, getattr(record, "missed_periods", None))
 
     def render_light(self, record: Assignment) -> str:
-        return render_to_string("partials/light.html", {"light": self.light_of(record)})
+        return light_html(self.light_of(record))
 
     def render_measure(self, record: Assignment) -> str:
         return assignment_measure_cell(record)
@@ -416,9 +419,16 @@ class MeasureTable(BoundedTable):
         )
 
     def render_text(self, record) -> str:
-        text = record.text if len(record.text) <= 70 else record.text[:70] + "…"
-        return render_to_string(
-            "tasks/partials/measure_text.html", {"measure": record, "short": text}
+        # format_html, not a template per row: 50 rows a page.
+        short = record.text if len(record.text) <= 70 else record.text[:70] + "…"
+        topic = format_html("<strong>{}：</strong>", record.topic) if record.topic else ""
+        withdrawn = '<span class="tag tag-withdrawn">已撤销</span>' if record.withdrawn else ""
+        return format_html(
+            '<div class="measure-text" title="{}">{}{}</div>{}',
+            record.text,
+            topic,
+            short,
+            mark_safe(withdrawn),
         )
 
     def render_units(self, record) -> str:
@@ -426,7 +436,7 @@ class MeasureTable(BoundedTable):
             (a, "" if record.withdrawn else assignment_light(a, self.today))
             for a in record.assignments.all()
         ]
-        return render_to_string("tasks/partials/measure_units.html", {"assignments": assignments})
+        return chips(assignments)
 
     def render_due_date(self, record) -> str:
         """The measure's date, and how many open assignments have another (an extension…)."""
@@ -455,10 +465,16 @@ class MeasureTable(BoundedTable):
         light = measure_light(record, self.today)
         if not light:
             return "—"
-        return render_to_string("partials/light.html", {"light": light})
+        return light_html(light)
 
 
 # ---- 安委办：工作台、单位 (tasks/views/workbench.py · workbench, unit_list, unit_detail) -------
+
+
+@lru_cache(maxsize=8)
+def light_html(light: str) -> str:
+    """partials/light.html for ``light``, rendered once: a table shows one per row."""
+    return render_to_string("partials/light.html", {"light": light})
 
 
 _ZERO = format_html('<span class="muted">{}</span>', 0)
@@ -529,7 +545,7 @@ class UnitFiguresTable(BoundedTable):
     def render_light(self, record) -> str:
         from tasks.stats import light_name
 
-        return render_to_string("partials/light.html", {"light": light_name(record.light_rank)})
+        return light_html(light_name(record.light_rank))
 
     def render_name(self, record) -> str:
         url = reverse("unit_detail", args=[record.pk])
@@ -611,7 +627,7 @@ class UnitAssignmentsTable(BoundedTable):
     def render_light(self, record: Assignment) -> str:
         from tasks.stats import light_name
 
-        return render_to_string("partials/light.html", {"light": light_name(record.light_rank)})
+        return light_html(light_name(record.light_rank))
 
     def render_measure(self, record: Assignment) -> str:
         return assignment_measure_cell(record)
