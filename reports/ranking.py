@@ -141,6 +141,7 @@ class RankRow:
 
     pk: int
     name: str
+    place: str  # its county's name: every county has its 城关镇
     order: int
     rank: int
     assigned: int
@@ -162,10 +163,12 @@ class RankingSnapshot:
 
 def _compute_ranking(actor, *, year: int | None, on: dt.date) -> RankingSnapshot:
     assignments = stats.scope(visible_assignments(actor), year=year)
-    units = ranked(visible_units(actor), assignments, on=on)
-    names = [f.name for f in fields(RankRow)]
+    units = ranked(visible_units(actor).select_related("jurisdiction"), assignments, on=on)
+    names = [f.name for f in fields(RankRow) if f.name != "place"]
     return RankingSnapshot(
-        rows=[RankRow(**{n: getattr(u, n) for n in names}) for u in units],
+        rows=[
+            RankRow(place=u.jurisdiction.name, **{n: getattr(u, n) for n in names}) for u in units
+        ],
         computed_at=timezone.now(),
     )
 

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 
 from reports.models import SupervisionNotice
 from safetyplan.tables import BoundedTable
-from tasks.tables import nulls_last, rate_text
+from tasks.tables import nulls_last, place_note, rate_text
 
 _ZERO = format_html('<span class="muted">{}</span>', 0)
 
@@ -51,9 +51,8 @@ class RankingTable(BoundedTable):
     order_on_time_rate = nulls_last("on_time_rate")
 
     def render_name(self, record) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', reverse("unit_detail", args=[record.pk]), record.name
-        )
+        url = reverse("unit_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>{}', url, record.name, place_note(record))
 
     def render_overdue(self, value, record) -> str:
         if not value:

@@ -27,6 +27,7 @@ from units.access import Actor
 from units.models import Jurisdiction
 
 T = TypeVar("T")
+VERSION = 2  # raise when a snapshot's shape changes: old pickles are then never read
 WIDE_LEVELS = (Jurisdiction.Level.PROVINCE, Jurisdiction.Level.CITY)
 FIGURES = ("assigned", "done", "late", "due_soon", "behind", "on_time", "expected")
 
@@ -37,6 +38,7 @@ class UnitRow:
 
     pk: int
     name: str
+    place: str  # its county's name: every county has its 城关镇
     order: int
     assigned: int
     done: int
@@ -75,7 +77,7 @@ def _key(kind: str, actor: Actor, year: int | None, on: dt.date) -> str:
     # IT sees everything whatever its profile says; the others their jurisdiction's subtree.
     everything = actor.role == "admin" or actor.jurisdiction is None
     where = "all" if everything else actor.jurisdiction.path
-    return f"figures:{kind}:{where}:{year or 'all'}:{on.isoformat()}"
+    return f"figures:{VERSION}:{kind}:{where}:{year or 'all'}:{on.isoformat()}"
 
 
 def cached(kind: str, actor: Actor, *, year: int | None, on: dt.date) -> Any | None:
@@ -116,6 +118,7 @@ def compute(actor: Actor, *, year: int | None, on: dt.date) -> Snapshot:
         UnitRow(
             pk=u.pk,
             name=u.name,
+            place=u.jurisdiction.name,
             order=u.order,
             completion_rate=u.completion_rate,
             on_time_rate=u.on_time_rate,

@@ -471,6 +471,12 @@ class MeasureTable(BoundedTable):
 # ---- 安委办：工作台、单位 (tasks/views/workbench.py · workbench, unit_list, unit_detail) -------
 
 
+def place_note(record) -> str:
+    """Where a unit is, when a table spans several counties (every county has its 城关镇)."""
+    place = getattr(record, "place", "")
+    return format_html('<span class="muted small">（{}）</span>', place) if place else ""
+
+
 @lru_cache(maxsize=8)
 def light_html(light: str) -> str:
     """partials/light.html for ``light``, rendered once: a table shows one per row."""
@@ -550,7 +556,11 @@ class UnitFiguresTable(BoundedTable):
     def render_name(self, record) -> str:
         url = reverse("unit_detail", args=[record.pk])
         return format_html(
-            '<a href="{}{}">{}</a>', url, f"?year={self.year}" if self.year else "", record.name
+            '<a href="{}{}">{}</a>{}',
+            url,
+            f"?year={self.year}" if self.year else "",
+            record.name,
+            place_note(record),
         )
 
     def render_assigned(self, value, record) -> str:

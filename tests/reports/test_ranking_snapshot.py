@@ -86,3 +86,8 @@ def test_one_county_ranks_live(login, city_office):
     response = _ranking(login(city_office), jurisdiction=county.pk)
     assert "数据计算于" not in response.text
     assert len(response.context["table"].page.object_list) == 2
+
+
+def test_city_ranking_names_each_units_county(login, city_office):
+    html = _ranking(login(city_office)).text
+    assert '乙县单位1</a><span class="muted small">（乙县）</span>' in html

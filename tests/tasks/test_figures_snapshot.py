@@ -137,3 +137,8 @@ def test_city_chart_has_one_bar_per_county(login, city_office):
     assert "甲县" in chart and "乙县" in chart
     assert "甲县单位0" not in chart
     assert "各县（区）完成率" in response.text
+
+
+def test_city_table_names_each_units_county(login, city_office):
+    html = _workbench(login(city_office)).text
+    assert '甲县单位0</a><span class="muted small">（甲县）</span>' in html
