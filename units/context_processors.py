@@ -1,3 +1,7 @@
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from units.access import Actor, get_actor
@@ -8,6 +12,23 @@ def review_count(actor: Actor) -> int:
     one query. Others get 0 without a query."""
     if not actor.is_office:
         return 0
+    from tasks import figures
+
+    if figures.is_wide(actor, None):
+        # A city's or province's count takes ~80 ms on every page: counted once a minute.
+        return figures.get_or_compute(
+            "badge", actor, year=None, on=dt.date.min, compute=lambda: _Count(_pending(actor))
+        ).n
+    return _pending(actor)
+
+
+@dataclass(frozen=True)
+class _Count:
+    n: int
+    computed_at: dt.datetime = field(default_factory=timezone.now)
+
+
+def _pending(actor: Actor) -> int:
     from tasks.access import visible_assignments
     from tasks.models import Assignment, ExtensionRequest
 

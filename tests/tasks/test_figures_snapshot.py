@@ -72,8 +72,8 @@ def test_second_look_within_a_minute_reads_the_snapshot(login, city_office):
     with CaptureQueriesContext(connection) as reading:
         second = _workbench(client)
     assert second.context["computed_at"] == first.context["computed_at"]
-    # Not counted again: the units' figures, the totals and the two month series.
-    assert len(reading) == len(computing) - 4
+    # Not counted again: the units' figures, the totals, the two month series and the badge.
+    assert len(reading) == len(computing) - 5
     assert [r.record.name for r in second.context["table"].page.object_list] == [
         r.record.name for r in first.context["table"].page.object_list
     ]
@@ -142,3 +142,29 @@ def test_city_chart_has_one_bar_per_county(login, city_office):
 def test_city_table_names_each_units_county(login, city_office):
     html = _workbench(login(city_office)).text
     assert '甲县单位0</a><span class="muted small">（甲县）</span>' in html
+
+
+def test_city_offices_badge_is_counted_once_a_minute(login, city_office, monkeypatch):
+    from units.context_processors import review_count
+
+    actor = get_actor(city_office)
+    a = Assignment.objects.first()
+    assert review_count(actor) == 0
+    a.status = S.REQUESTED
+    a.save()
+    assert review_count(actor) == 0  # within the minute: the count made a moment ago
+    later = timezone.now() + dt.timedelta(seconds=figures.max_age() + 1)
+    monkeypatch.setattr(figures.timezone, "now", lambda: later)
+    assert review_count(actor) == 1
+
+
+def test_county_offices_badge_is_live(office, unit_a, on_day):
+    from units.context_processors import review_count
+
+    on_day(ON)
+    a = f.assignment(f.measure(f.notice(unit_a.jurisdiction)), unit_a)
+    actor = get_actor(office)
+    assert review_count(actor) == 0
+    a.status = S.REQUESTED
+    a.save()
+    assert review_count(get_actor(office)) == 1
