@@ -29,7 +29,7 @@ from django.db.models import (
     QuerySet,
     Window,
 )
-from django.db.models.functions import Rank, TruncDate
+from django.db.models.functions import Rank
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 
@@ -45,13 +45,13 @@ def _done(as_of: dt.date | None, p: str) -> Q:
     if as_of is None:
         return Q(**{f"{p}status": S.DONE})
     return Q(**{f"{p}status": S.DONE, f"{p}completed_at__isnull": False}) & Q(
-        LessThanOrEqual(TruncDate(f"{p}completed_at"), as_of)
+        LessThanOrEqual(rules.LocalDate(f"{p}completed_at"), as_of)
     )
 
 
 def _on_time(p: str) -> Q:
     """办结 on or before the assessed date (the original one), or without any date."""
-    completed_on = TruncDate(f"{p}completed_at")
+    completed_on = rules.LocalDate(f"{p}completed_at")
     return (
         Q(**{f"{p}original_due_date__isnull": True, f"{p}due_date__isnull": True})
         | Q(**{f"{p}original_due_date__isnull": False})

@@ -14,7 +14,7 @@ import datetime as dt
 from django.apps import apps
 from django.db import models
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, ExtractMonth, Greatest, TruncDate
 from django.db.models.lookups import Exact, GreaterThan, LessThan
 
 from tasks import periods
@@ -134,3 +134,57 @@ def behind_schedule(on: dt.date, prefix: str = "") -> Q:
         & Q(Exact(missed_periods(on, prefix), 0))
         & Q(GreaterThan(schedule_lag(on, prefix), 0))
     )
+
+
+def _fixed_utc_offset() -> int | None:
+    """Seconds east of UTC of settings.TIME_ZONE when it has no daylight saving time (China's
+    has none since 1991), else None."""
+    import zoneinfo
+
+    from django.conf import settings
+
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    winter, summer = (dt.datetime(2024, m, 1, tzinfo=zone).utcoffset() for m in (1, 7))
+    return int(winter.total_seconds()) if winter == summer else None
+
+
+class LocalDate(models.Func):
+    """The local date of a datetime. On SQLite Django's TruncDate calls a Python function on
+    every row; with a fixed offset SQLite's own date() gives the same date in a fraction."""
+
+    output_field = models.DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return TruncDate(*self.source_expressions).as_sql(compiler, connection, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        offset = _fixed_utc_offset()
+        if offset is None:
+            return self.as_sql(compiler, connection, **extra_context)
+        template = f"date(%(expressions)s, '{offset:+d} seconds')"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+class LocalMonth(models.Func):
+    """The month (1–12) of a date, or of a datetime's local date: a plain SQL function on
+    SQLite instead of Django's Python one (see ``LocalDate``)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (expression,) = self.source_expressions
+        return ExtractMonth(expression).as_sql(compiler, connection, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (expression,) = self.source_expressions
+        field = expression.output_field if hasattr(expression, "output_field") else None
+        offset = _fixed_utc_offset()
+        # %%%% leaves %% in the SQL: the SQLite backend turns it into one % when it runs the
+        # query, and so does its debug formatting of the executed query.
+        if isinstance(field, models.DateTimeField):
+            if offset is None:
+                return self.as_sql(compiler, connection, **extra_context)
+            template = f"CAST(strftime('%%%%m', %(expressions)s, '{offset:+d} seconds') AS INTEGER)"
+        else:
+            template = "CAST(strftime('%%%%m', %(expressions)s) AS INTEGER)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)

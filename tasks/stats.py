@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, TruncDate
+from django.db.models.functions import Coalesce
 
 from tasks import rules
 from tasks.models import Assignment
@@ -56,7 +56,7 @@ def _assessed_due(prefix: str = "") -> F:
 
 def _on_time(prefix: str = "") -> Q:
     """已办结, on or before the assessed date (or without any date)."""
-    completed_on = TruncDate(f"{prefix}completed_at")
+    completed_on = rules.LocalDate(f"{prefix}completed_at")
     return Q(**{f"{prefix}status": S.DONE}) & (
         Q(**{f"{prefix}original_due_date__isnull": True, f"{prefix}due_date__isnull": True})
         | Q(
@@ -205,17 +205,17 @@ def by_month(assignments: QuerySet[Assignment], *, year: int, on: dt.date) -> li
     """
     completed = dict(
         assignments.filter(status=S.DONE, completed_at__year=year)
-        .annotate(m=ExtractMonth("completed_at"))
+        .annotate(m=rules.LocalMonth("completed_at"))
         .order_by()
         .values("m")
         .annotate(n=Count("pk"))
         .values_list("m", "n")
     )
-    missed_deadline = Q(~Q(status=S.DONE)) | Q(due_date__lt=TruncDate("completed_at"))
+    missed_deadline = Q(~Q(status=S.DONE)) | Q(due_date__lt=rules.LocalDate("completed_at"))
     overdue = dict(
         assignments.filter(due_date__year=year, due_date__lt=on)
         .filter(missed_deadline)
-        .annotate(m=ExtractMonth("due_date"))
+        .annotate(m=rules.LocalMonth("due_date"))
         .order_by()
         .values("m")
         .annotate(n=Count("pk"))

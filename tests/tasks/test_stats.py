@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from reports import ranking
 from tasks import stats
 from tasks.models import Assignment, Measure
 from tests import factories as f
@@ -255,3 +256,24 @@ def test_line_chart_axis_reaches_the_highest_value():
     root = _parse(charts.line_chart(["1月"], [charts.Series("办结", [37])], title="t"))
     ticks = [float(t.text) for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
     assert ticks[0] == 0 and 37 <= max(ticks) <= 50
+
+
+@pytest.mark.parametrize(
+    "completed_utc, month, on_time",
+    [
+        (dt.datetime(2024, 6, 30, 15, 30, tzinfo=dt.UTC), 6, True),  # 23:30 on 30 June, Beijing
+        (dt.datetime(2024, 6, 30, 16, 30, tzinfo=dt.UTC), 7, False),  # 00:30 on 1 July, Beijing
+    ],
+)
+def test_completion_day_and_month_are_beijings(county, unit_a, completed_utc, month, on_time):
+    a = f.assignment(f.measure(j=county), unit_a, due=dt.date(2024, 6, 30), status=S.DONE)
+    Assignment.objects.filter(pk=a.pk).update(completed_at=completed_utc)
+    scope = Assignment.objects.filter(pk=a.pk)
+    rows = stats.by_month(scope, year=2024, on=dt.date(2024, 12, 31))
+    assert [r.month for r in rows if r.completed] == [month]
+    assert [r.month for r in rows if r.overdue] == ([] if on_time else [6])
+    assert stats.totals(scope, on=dt.date(2024, 12, 31)).on_time == int(on_time)
+    ranked = ranking.unit_figures(
+        Unit.objects.filter(pk=unit_a.pk), scope, on=dt.date(2024, 12, 31)
+    )
+    assert ranked.get().on_time == int(on_time)
