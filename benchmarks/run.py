@@ -443,26 +443,32 @@ def measure_export(rows: int) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def measure_seeds() -> list[dict]:
-    """Parse time of each seed (median), beside its library's floor, via parse_speed."""
+def measure_seeds(paths: list[str] | None = None) -> list[dict]:
+    """Parse time of each seed (median), beside its library's floor, timed in turn in each
+    round by parse_speed (the default: the seeds, their renderings and the real PDFs)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import parse_speed as ps
 
     from importers.api import parse_file
+    from importers.parse import NoticeImportError
     from importers.sniff import sniff_format
 
     out = []
-    for path in ps.files([]):
+    for path in ps.files(paths or []):
         data = path.read_bytes()
-        fmt = sniff_format(data, path.name)
-        repeat = 3 if fmt in ("pdf", "doc", "wps") else 7
         try:
-            parse_ms = ps.median_time(lambda d=data, n=path.name: parse_file(d, n), repeat) * 1000
-        except Exception as error:
-            out.append({"file": path.name, "format": fmt, "error": str(error)})
+            fmt = sniff_format(data, path.name)
+            parse_file(data, path.name)
+        except NoticeImportError as error:
+            out.append({"file": path.name, "format": "?", "error": error.message})
             continue
+        repeat = 3 if fmt in ("pdf", "doc", "wps") else 9
+        fns = [lambda d=data, n=path.name: parse_file(d, n)]
         floor = ps.FLOORS.get(fmt)
-        floor_ms = ps.median_time(lambda d=data, f=floor: f(d), repeat) * 1000 if floor else None
+        if floor is not None:
+            fns.append(lambda d=data, f=floor: f(d))
+        parse_ms, *rest = (t * 1000 for t in ps.median_times(fns, repeat))
+        floor_ms = rest[0] if rest else None
         out.append({"file": path.name, "format": fmt, "parse_ms": parse_ms, "floor_ms": floor_ms})
         ratio = f"{parse_ms / floor_ms:6.2f}" if floor_ms else "     -"
         floor_text = f"{floor_ms:9.1f}" if floor_ms else "        -"
