@@ -34,3 +34,29 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class SafeModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SafeModelChoiceField
+
+
+class NamedRows:
+    """Choices read as rows, without a model instance per option: a province has thousands of
+    units, and building each one cost more than the rest of the page. ``label_fields`` are read
+    beside the pk and passed to ``label_from_row``, which must give what
+    ``label_from_instance`` gives (the object's name, by default)."""
+
+    label_fields: tuple[str, ...] = ("name",)
+
+    def label_from_row(self, *values) -> str:
+        return str(values[0])
+
+    def choice_rows(self):
+        if getattr(self, "empty_label", None) is not None:
+            yield "", self.empty_label
+        for pk, *values in self.queryset.values_list("pk", *self.label_fields):
+            yield pk, self.label_from_row(*values)
+
+
+class NamedModelChoiceField(NamedRows, SafeModelChoiceField):
+    pass
+
+
+class NamedModelChoiceFilter(SafeModelChoiceFilter):
+    field_class = NamedModelChoiceField

@@ -14,10 +14,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 
 def _choices(widget: forms.Widget) -> list[tuple[str, str]]:
+    rows = getattr(getattr(widget.choices, "field", None), "choice_rows", None)  # fields.NamedRows
+    pairs = rows() if rows is not None else widget.choices
     # ModelChoiceIteratorValue → its pk; labels may be lazy or numbers.
-    return [
-        (escape(str(getattr(o, "value", o))), escape(str(label))) for o, label in widget.choices
-    ]
+    return [(escape(str(getattr(o, "value", o))), escape(str(label))) for o, label in pairs]
 
 
 class ManyCheckboxes(forms.CheckboxSelectMultiple):

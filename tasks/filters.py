@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 
-from safetyplan.fields import SafeModelChoiceField, SafeModelChoiceFilter
+from safetyplan.fields import NamedModelChoiceFilter, SafeModelChoiceField, SafeModelChoiceFilter
 from safetyplan.widgets import ManyOptionsSelect
 from tasks import clock
 from tasks.access import visible_notices, visible_units
@@ -76,7 +76,7 @@ def _review_units(request):
 class CompletionQueueFilter(django_filters.FilterSet):
     """Narrows the completion requests of the review queue to one unit."""
 
-    unit = SafeModelChoiceFilter(
+    unit = NamedModelChoiceFilter(
         label="责任单位", queryset=_review_units, empty_label="全部单位", widget=ManyOptionsSelect
     )
 
@@ -88,7 +88,7 @@ class CompletionQueueFilter(django_filters.FilterSet):
 class ExtensionQueueFilter(django_filters.FilterSet):
     """The same unit filter, for the extension requests (read from the same query string)."""
 
-    unit = SafeModelChoiceFilter(
+    unit = NamedModelChoiceFilter(
         label="责任单位",
         field_name="assignment__unit",
         queryset=_review_units,
@@ -155,7 +155,7 @@ class MeasureFilter(django_filters.FilterSet):
     chapter = django_filters.ChoiceFilter(
         label="部分", field_name="task__chapter", empty_label="全部"
     )
-    unit = SafeModelChoiceFilter(
+    unit = NamedModelChoiceFilter(
         label="责任单位", queryset=Unit.objects.none(), method="by_assignment",
         empty_label="全部单位", widget=ManyOptionsSelect,
     )  # fmt: skip
@@ -435,7 +435,7 @@ class ReminderFilter(django_filters.FilterSet):
     read = django_filters.ChoiceFilter(
         label="阅读", choices=READ, method="filter_read", empty_label="全部"
     )
-    unit = SafeModelChoiceFilter(
+    unit = NamedModelChoiceFilter(
         label="单位",
         field_name="assignment__unit",
         queryset=Unit.objects.none(),

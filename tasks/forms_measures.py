@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from safetyplan.fields import SafeModelMultipleChoiceField
+from safetyplan.fields import NamedRows, SafeModelMultipleChoiceField
 from safetyplan.widgets import ManyCheckboxes
 from tasks.access import visible_groups, visible_measures, visible_units
 from tasks.models import Assignment, Recurrence
@@ -14,17 +14,22 @@ DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
 ONCE = "once"
 
 
-class UnitChoiceField(SafeModelMultipleChoiceField):
+class UnitChoiceField(NamedRows, SafeModelMultipleChoiceField):
     """Units (or groups) named with their jurisdiction too when it is not the user's own."""
+
+    label_fields = ("name", "jurisdiction_id", "jurisdiction__name")
 
     def __init__(self, *args, home=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.home = home
 
     def label_from_instance(self, obj) -> str:
-        if self.home is not None and obj.jurisdiction_id != self.home.pk:
-            return f"{obj.name}（{obj.jurisdiction.name}）"
-        return obj.name
+        return self.label_from_row(obj.name, obj.jurisdiction_id, obj.jurisdiction.name)
+
+    def label_from_row(self, name, jurisdiction_id, jurisdiction_name) -> str:
+        if self.home is not None and jurisdiction_id != self.home.pk:
+            return f"{name}（{jurisdiction_name}）"
+        return name
 
 
 class BulkForm(forms.Form):

@@ -50,3 +50,41 @@ def test_select_marks_the_chosen_option_and_escapes_labels():
     assert '<option value="">全部单位</option>' in html
     assert '<option value="2" selected>&lt;b&gt;某镇&lt;/b&gt;</option>' in html
     assert html.count("selected") == 1
+
+
+def test_unit_rows_label_like_the_instances(county, township_j, unit_a):
+    from tasks.forms_measures import UnitChoiceField
+    from tests import factories as f
+    from units.models import Unit
+
+    village = f.unit(township_j, "某村委会")
+    field = UnitChoiceField(queryset=Unit.objects.order_by("pk"), home=county)
+    by_instance = [(o.value, label) for o, label in field.choices]
+    assert list(field.choice_rows()) == by_instance
+    assert (village.pk, f"某村委会（{township_j.name}）") in by_instance
+
+
+def test_unit_filter_rows_keep_the_empty_choice(county, unit_a):
+    from safetyplan.fields import NamedModelChoiceField
+    from units.models import Unit
+
+    field = NamedModelChoiceField(queryset=Unit.objects.all(), empty_label="全部单位")
+    assert list(field.choice_rows()) == [("", "全部单位"), (unit_a.pk, unit_a.name)]
+
+
+def test_boxes_of_units_are_one_query_without_model_instances(
+    county, unit_a, unit_b, django_assert_num_queries, monkeypatch
+):
+    from tasks.forms_measures import UnitChoiceField
+    from units.models import Unit
+
+    class Boxes(forms.Form):
+        units = UnitChoiceField(queryset=Unit.objects.all(), widget=ManyCheckboxes)
+
+    def built(*args, **kwargs):
+        raise AssertionError("a Unit was built for a checkbox")
+
+    monkeypatch.setattr(Unit, "from_db", classmethod(built))
+    with django_assert_num_queries(1):
+        html = str(Boxes()["units"])
+    assert html.count('type="checkbox"') == 2
