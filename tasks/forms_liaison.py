@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from tasks import periods
 from tasks.models import Assignment
-from tasks.uploads import ALLOWED_SUFFIXES, validate_evidence_file
+from tasks.uploads import ALLOWED_SUFFIXES, validate_evidence_file, validate_evidence_total
 
 MAX_FILES = 10
 
@@ -113,6 +113,10 @@ class ReportForm(forms.Form):
         if len(files) > MAX_FILES:
             raise ValidationError(f"一次最多上传 {MAX_FILES} 个文件。")
         errors = []
+        try:
+            validate_evidence_total(files)
+        except ValidationError as err:
+            errors.extend(err.messages)
         for f in files:
             try:
                 validate_evidence_file(f)

@@ -106,8 +106,9 @@ def assign_units(
 
 
 def _check_files(files: Sequence[UploadedFile]) -> None:
-    from tasks.uploads import validate_evidence_file
+    from tasks.uploads import validate_evidence_file, validate_evidence_total
 
+    validate_evidence_total(files)
     for f in files:
         validate_evidence_file(f)
 

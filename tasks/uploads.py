@@ -56,6 +56,18 @@ def _kind(head: bytes) -> str | None:
     return next((kind for sig, kind in _SIGNATURES.items() if head.startswith(sig)), None)
 
 
+def validate_evidence_total(files) -> None:
+    """All the files of one report together stay under REPORT_MAX_TOTAL_BYTES (ten files of
+    the single-file limit each would otherwise be 200 MB in one request)."""
+    total = sum(f.size or 0 for f in files)
+    cap = settings.REPORT_MAX_TOTAL_BYTES
+    if total > cap:
+        raise ValidationError(
+            f"本次上传的文件共 {total / 2**20:.1f} MB，超过每次报送 {cap // 2**20} MB 的上限。"
+            "请压缩后再上传，或分几次报送。"
+        )
+
+
 def validate_evidence_file(f) -> None:
     name = getattr(f, "name", "") or ""
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""

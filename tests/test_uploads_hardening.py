@@ -225,6 +225,27 @@ def test_evidence_is_stored_under_a_name_the_app_chooses(login, liaison_a, assig
     assert "/" not in evidence.original_name and ".." not in evidence.original_name
 
 
+def test_files_of_one_report_past_the_total_cap_are_refused(login, liaison_a, assignment, settings):
+    settings.REPORT_MAX_TOTAL_BYTES = 1024 * 1024
+    photos = [SimpleUploadedFile(f"现场照片{i}.png", PNG + b"\x00" * 400_000) for i in range(3)]
+    page = _post_report(login(liaison_a), assignment, photos)
+    assert page.status_code == 200
+    assert "共 1.1 MB，超过每次报送 1 MB 的上限" in page.content.decode()
+    assert not ProgressReport.objects.exists() and _stored_files(settings) == []
+
+
+def test_the_service_refuses_the_total_too(liaison_a, assignment, settings):
+    from django.core.exceptions import ValidationError
+
+    settings.REPORT_MAX_TOTAL_BYTES = 1024 * 1024
+    photos = [SimpleUploadedFile(f"照片{i}.png", PNG + b"\x00" * 600_000) for i in range(2)]
+    with pytest.raises(ValidationError, match="超过每次报送 1 MB 的上限"):
+        services.report_progress(
+            assignment=assignment, author=liaison_a, text="见附件", percent=10, files=photos
+        )
+    assert not ProgressReport.objects.exists()
+
+
 # ---- serving ------------------------------------------------------------------------------------
 
 
