@@ -19,7 +19,7 @@ from django.db.models.lookups import Exact, GreaterThan, LessThan
 
 from tasks import periods
 
-DONE = "done"
+DONE = "done"  # Assignment.Status.DONE: tasks.models imports this module, not the reverse
 DUE_SOON_DAYS = 7
 
 

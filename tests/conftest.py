@@ -24,6 +24,17 @@ def _plain_storage(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache holds login-failure counts and the city/province snapshots (tasks.figures):
+    every test starts and ends with none, whatever ran before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def county(db):
     return f.jurisdiction("交城县")

@@ -8,7 +8,8 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from tasks.models import Assignment, Measure, Notice, Task
+from tasks import periods
+from tasks.models import Assignment, Measure, Notice, ProgressReport, Task
 from units.models import LEADER, LIAISON, OFFICE, Jurisdiction, Profile, Unit, UnitAlias, UnitGroup
 
 _seq = itertools.count(1)
@@ -80,6 +81,21 @@ def assignment(
         a.start_date = start
     a.save()
     return a
+
+
+def period_report(
+    a: Assignment, author, day: dt.date, *, recurrence: str = "", text: str = "已报送"
+) -> ProgressReport:
+    """A report for the period of ``day`` (of ``recurrence``, by default the measure's)."""
+    recurrence = recurrence or a.measure.recurrence
+    return ProgressReport.objects.create(
+        assignment=a,
+        author=author,
+        text=text,
+        percent=50,
+        period_start=day,
+        period_index=periods.period_index(day, recurrence),
+    )
 
 
 ROLE_OFFICE, ROLE_LIAISON, ROLE_LEADER = OFFICE, LIAISON, LEADER

@@ -15,7 +15,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -28,14 +27,6 @@ from units import throttle
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 PASSWORD = "pw-Test-12345"  # tests/factories.py
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Failure counts live in the cache: start and leave every test with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _login(client, username, password, **extra):

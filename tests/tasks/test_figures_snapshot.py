@@ -8,7 +8,6 @@ jurisdiction with counties below it serve figures computed within FIGURES_MAX_AG
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +20,6 @@ from units.models import OFFICE
 
 ON = dt.date(2024, 6, 15)
 S = Assignment.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

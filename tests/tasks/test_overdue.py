@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from tasks.models import Assignment, ProgressReport
+from tasks.models import Assignment
 from tests import factories as f
 
 D = dt.date
@@ -15,16 +15,7 @@ def author(office):
 
 
 def _report(a, author, day):
-    from tasks import periods
-
-    return ProgressReport.objects.create(
-        assignment=a,
-        author=author,
-        text="已开会",
-        percent=50,
-        period_start=day,
-        period_index=periods.period_index(day, a.measure.recurrence),
-    )
+    return f.period_report(a, author, day, text="已开会")
 
 
 def test_overdue_once_the_due_date_has_passed(county, unit_a):

@@ -19,16 +19,8 @@ D = dt.date
 S = Assignment.Status
 
 
-def _report(a, author, day, recurrence=None):
-    recurrence = recurrence or a.measure.recurrence
-    return ProgressReport.objects.create(
-        assignment=a,
-        author=author,
-        text="已报送",
-        percent=50,
-        period_start=day,
-        period_index=periods.period_index(day, recurrence),
-    )
+def _report(a, author, day, recurrence=""):
+    return f.period_report(a, author, day, recurrence=recurrence)
 
 
 def _counts(a):
