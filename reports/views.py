@@ -208,7 +208,9 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     """考核: each unit's figures, ranked by completion rate then on-time rate; sortable."""
     filterset, units, computed_at, errors = _ranking(request)
     supervise = reverse("supervision_issue") if get_actor(request.user).is_office else ""
-    data = SortedListData(list(units)) if computed_at else units
+    # A list: the paginator counts it without running the grouped query a second time as a
+    # COUNT, and a sort by a column does not run it a third time.
+    data = SortedListData(list(units))
     table = RankingTable(data, supervise_url=supervise, request=request)
     RequestConfig(request, paginate={"per_page": 200}).configure(table)
     context = {
