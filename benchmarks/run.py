@@ -88,12 +88,53 @@ SOON = "(a.status <> 'done' AND a.due_date >= %(today)s AND a.due_date <= %(soon
 SCOPE = "j.path LIKE %(path)s AND m.withdrawn = %(no)s"
 
 
+# What every page's navigation shows: the office's review badge or a liaison's unread count.
+# A city's or province's office reads its badge from the cache (counted once a minute): so
+# does its floor.
+BADGE = f"""SELECT COUNT(*) FROM (SELECT a.id {JOINS} WHERE j.path LIKE %(path)s
+    AND a.status = 'requested' UNION ALL SELECT e.assignment_id
+    FROM tasks_extensionrequest e JOIN tasks_assignment a ON a.id = e.assignment_id
+    JOIN tasks_measure m ON m.id = a.measure_id JOIN tasks_task t ON t.id = m.task_id
+    JOIN tasks_notice n ON n.id = t.notice_id JOIN units_jurisdiction j ON j.id = n.jurisdiction_id
+    WHERE j.path LIKE %(path)s AND e.status = 'pending') x"""
+UNREAD = """SELECT COUNT(*) FROM reports_reminder r JOIN tasks_assignment a
+    ON a.id = r.assignment_id WHERE a.unit_id = %(liaison_unit)s AND r.read_at IS NULL"""
+YEARS = """SELECT DISTINCT n.year FROM tasks_notice n JOIN units_jurisdiction j
+    ON j.id = n.jurisdiction_id WHERE j.path LIKE %(path)s ORDER BY 1 DESC"""
+JURISDICTIONS = """SELECT id, name, level, parent_id FROM units_jurisdiction
+    WHERE path LIKE %(path)s ORDER BY path"""
+UNITS = """SELECT u.id, u.name, u.jurisdiction_id, j.name FROM units_unit u
+    JOIN units_jurisdiction j ON j.id = u.jurisdiction_id WHERE j.path LIKE %(path)s
+    AND u.is_active = %(yes)s ORDER BY j.path, u."order", u.id"""
+
+
+def _nav(p: dict, *, liaison: bool = False) -> list:
+    if liaison:
+        return _rows(UNREAD, p)
+    if p.get("badge_key"):
+        from django.core.cache import cache
+
+        return [cache.get(p["badge_key"])]
+    return _rows(BADGE, p)
+
+
 def _rows(sql: str, params: dict) -> list[tuple]:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _month(column: str, *, local: bool = False) -> str:
+    """The month of a date (or of a timestamp, in Beijing time) in this database's SQL."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        expr = f"{column} AT TIME ZONE 'Asia/Shanghai'" if local else column
+        return f"EXTRACT(MONTH FROM {expr})"
+    shift = ", '+8 hours'" if local else ""
+    return f"strftime('%%m', {column}{shift})"
 
 
 def floor_unit_figures(p: dict) -> list:
@@ -108,18 +149,26 @@ def floor_unit_figures(p: dict) -> list:
 
 
 def floor_workbench(p: dict) -> dict:
-    months = _rows(
-        f"""SELECT a.completed_at FROM tasks_assignment a JOIN tasks_measure m
-        ON m.id = a.measure_id JOIN tasks_task t ON t.id = m.task_id
-        JOIN tasks_notice n ON n.id = t.notice_id JOIN units_jurisdiction j
-        ON j.id = n.jurisdiction_id WHERE {SCOPE} AND n.year = %(year)s AND a.status = 'done'
-        AND a.completed_at >= %(year_start)s""",
+    completed = _rows(
+        f"""SELECT {_month("a.completed_at", local=True)}, COUNT(*) {JOINS} WHERE {SCOPE}
+        AND n.year = %(year)s AND a.status = 'done' AND a.completed_at >= %(year_start)s
+        GROUP BY 1""",
         p,
     )
-    return {"units": floor_unit_figures(p), "completed": len(months)}
+    overdue = _rows(
+        f"""SELECT {_month("a.due_date")}, COUNT(*) {JOINS} WHERE {SCOPE} AND n.year = %(year)s
+        AND a.due_date >= %(year_first)s AND a.due_date < %(today)s
+        AND (a.status <> 'done' OR a.due_date < a.completed_at) GROUP BY 1""",
+        p,
+    )
+    return {
+        "nav": _nav(p), "years": _rows(YEARS, p), "places": _rows(JURISDICTIONS, p),
+        "units": floor_unit_figures(p), "completed": completed, "overdue": overdue,
+    }  # fmt: skip
 
 
 def floor_ranking(p: dict) -> dict:
+    head = {"nav": _nav(p), "years": _rows(YEARS, p), "places": _rows(JURISDICTIONS, p)}
     extra = _rows(
         f"""SELECT a.unit_id, COUNT(DISTINCT e.id), COUNT(DISTINCT r.id) {JOINS}
         LEFT JOIN tasks_extensionrequest e ON e.assignment_id = a.id AND e.status = 'approved'
@@ -127,7 +176,7 @@ def floor_ranking(p: dict) -> dict:
         WHERE {SCOPE} AND n.year = %(year)s GROUP BY a.unit_id""",
         p,
     )
-    return {"units": floor_unit_figures(p), "extra": extra}
+    return head | {"units": floor_unit_figures(p), "extra": extra}
 
 
 def floor_measures(p: dict) -> dict:
@@ -149,21 +198,44 @@ def floor_measures(p: dict) -> dict:
         WHERE a.measure_id IN ({ids}) ORDER BY a.measure_id, a.role, u."order" """,
         {},
     )
-    return {"count": count, "measures": measures, "chips": chips}
+    # The filter's and the bulk panel's choices: notices, chapters, units, groups.
+    notices = _rows(
+        """SELECT n.id, n.title, n.year FROM tasks_notice n JOIN units_jurisdiction j
+        ON j.id = n.jurisdiction_id WHERE j.path LIKE %(path)s ORDER BY n.year DESC, n.id""",
+        p,
+    )
+    chapters = _rows(
+        """SELECT DISTINCT t.chapter FROM tasks_task t JOIN tasks_notice n ON n.id = t.notice_id
+        JOIN units_jurisdiction j ON j.id = n.jurisdiction_id WHERE j.path LIKE %(path)s""",
+        p,
+    )
+    groups = _rows(
+        """SELECT g.id, g.name, g.jurisdiction_id, j.name FROM units_unitgroup g
+        JOIN units_jurisdiction j ON j.id = g.jurisdiction_id WHERE j.path LIKE %(path)s
+        ORDER BY j.path, g."order", g.id""",
+        p,
+    )
+    return {
+        "count": count, "measures": measures, "chips": chips, "nav": _nav(p),
+        "notices": notices, "chapters": chapters, "units": _rows(UNITS, p), "groups": groups,
+    }  # fmt: skip
 
 
 def floor_unit(p: dict) -> dict:
-    unit = _rows("SELECT id, name FROM units_unit WHERE id = %(unit)s", p)
+    unit = _rows("SELECT id, name, jurisdiction_id FROM units_unit WHERE id = %(unit)s", p)
+    mine = f"{JOINS} WHERE a.unit_id = %(unit)s AND m.withdrawn = %(no)s"
+    years = _rows(f"SELECT DISTINCT n.year {mine} ORDER BY 1 DESC", p)
+    count = _rows(f"SELECT COUNT(*) {mine} AND n.year = %(year)s", p)
     rows = _rows(
-        f"""SELECT a.id, m.text, n.title, a.role, a.status, a.due_date, a.latest_percent,
-        ({MISSED}) {JOINS} WHERE a.unit_id = %(unit)s AND m.withdrawn = %(no)s
+        f"""SELECT a.id, m.text, n.title, t.title, a.role, a.status, a.due_date,
+        a.latest_percent, ({MISSED}) {mine} AND n.year = %(year)s
         ORDER BY a.due_date, a.id LIMIT 50""",
         p,
     )
     totals = _rows(
         f"""SELECT COUNT(*), SUM(CASE WHEN a.status = 'done' THEN 1 ELSE 0 END),
-        SUM(CASE WHEN {LATE} THEN 1 ELSE 0 END) {JOINS}
-        WHERE a.unit_id = %(unit)s AND m.withdrawn = %(no)s AND n.year = %(year)s""",
+        SUM(CASE WHEN {LATE} THEN 1 ELSE 0 END), SUM(CASE WHEN {SOON} THEN 1 ELSE 0 END)
+        {mine} AND n.year = %(year)s""",
         p,
     )
     reports = _rows(
@@ -172,15 +244,33 @@ def floor_unit(p: dict) -> dict:
         WHERE a.unit_id = %(unit)s ORDER BY r.created_at DESC, r.id DESC LIMIT 10""",
         p,
     )
-    return {"unit": unit, "rows": rows, "totals": totals, "reports": reports}
+    history = _rows(
+        """SELECT h.history_id, h.history_date, h.history_type, h.status, h.due_date,
+        h.role, m.text, u.username FROM tasks_historicalassignment h
+        JOIN tasks_measure m ON m.id = h.measure_id
+        LEFT JOIN auth_user u ON u.id = h.history_user_id WHERE h.unit_id = %(unit)s
+        ORDER BY h.history_date DESC, h.history_id DESC LIMIT 20""",
+        p,
+    )
+    return {
+        "unit": unit, "years": years, "count": count, "rows": rows, "totals": totals,
+        "reports": reports, "history": history, "nav": _nav(p),
+    }  # fmt: skip
 
 
 def floor_mine(p: dict) -> dict:
+    count = _rows("SELECT COUNT(*) FROM tasks_assignment a WHERE a.unit_id = %(liaison_unit)s", p)
     rows = _rows(
-        f"""SELECT a.id, m.text, n.title, a.status, a.due_date, a.latest_percent, ({MISSED})
-        {JOINS} WHERE a.unit_id = %(liaison_unit)s
+        f"""SELECT a.id, m.text, m.recurrence, n.title, t.title, a.role, a.status, a.due_date,
+        a.latest_percent, ({MISSED}) {JOINS} WHERE a.unit_id = %(liaison_unit)s
         ORDER BY CASE WHEN a.status = 'done' THEN 1 ELSE 0 END, a.due_date, a.id LIMIT 20""",
         p,
+    )
+    ids = ",".join(str(r[0]) for r in rows) or "0"
+    periods = _rows(
+        f"""SELECT r.assignment_id, r.period_index FROM tasks_progressreport r
+        WHERE r.assignment_id IN ({ids})""",
+        {},
     )
     counts = _rows(
         f"""SELECT COUNT(*), SUM(CASE WHEN {LATE} THEN 1 ELSE 0 END),
@@ -188,44 +278,66 @@ def floor_mine(p: dict) -> dict:
         WHERE a.unit_id = %(liaison_unit)s""",
         p,
     )
-    return {"rows": rows, "counts": counts}
+    return {
+        "count": count, "rows": rows, "periods": periods, "counts": counts,
+        "nav": _nav(p, liaison=True),
+    }  # fmt: skip
 
 
 def floor_reviews(p: dict) -> dict:
     where = "j.path LIKE %(path)s AND a.status = 'requested'"
     count = _rows(f"SELECT COUNT(*) {JOINS} WHERE {where}", p)
     rows = _rows(
-        f"""SELECT a.id, u.name, m.text, n.title, a.latest_report_at {JOINS}
-        JOIN units_unit u ON u.id = a.unit_id WHERE {where}
+        f"""SELECT a.id, u.name, m.text, n.title, t.title, a.due_date, a.latest_report_at
+        {JOINS} JOIN units_unit u ON u.id = a.unit_id WHERE {where}
         ORDER BY a.latest_report_at, a.id LIMIT 25""",
         p,
     )
     ids = ",".join(str(r[0]) for r in rows) or "0"
     reports = _rows(
-        f"""SELECT r.assignment_id, r.text, r.created_at FROM tasks_progressreport r
+        f"""SELECT r.id, r.assignment_id, r.text, r.percent, r.created_at
+        FROM tasks_progressreport r WHERE r.assignment_id IN ({ids}) AND r.kind = 'completion'""",
+        {},
+    )
+    evidence = _rows(
+        f"""SELECT v.id, v.report_id, v.original_name, v.size FROM tasks_evidence v
+        JOIN tasks_progressreport r ON r.id = v.report_id
         WHERE r.assignment_id IN ({ids}) AND r.kind = 'completion'""",
         {},
     )
     ext = """FROM tasks_extensionrequest e JOIN tasks_assignment a ON a.id = e.assignment_id
         JOIN tasks_measure m ON m.id = a.measure_id JOIN tasks_task t ON t.id = m.task_id
         JOIN tasks_notice n ON n.id = t.notice_id JOIN units_jurisdiction j
-        ON j.id = n.jurisdiction_id WHERE j.path LIKE %(path)s AND e.status = 'pending'"""
+        ON j.id = n.jurisdiction_id JOIN units_unit u ON u.id = a.unit_id
+        WHERE j.path LIKE %(path)s AND e.status = 'pending'"""
     ext_count = _rows(f"SELECT COUNT(*) {ext}", p)
     extensions = _rows(
-        f"SELECT e.id, e.requested_date, m.text {ext} ORDER BY e.created_at, e.id LIMIT 25", p
+        f"""SELECT e.id, e.requested_date, e.reason, e.created_at, u.name, m.text, a.due_date,
+        a.original_due_date {ext} ORDER BY e.created_at, e.id LIMIT 25""",
+        p,
     )
-    return {"n": count, "rows": rows, "reports": reports, "ext": [ext_count, extensions]}
+    return {
+        "n": count, "rows": rows, "reports": reports, "evidence": evidence,
+        "ext": [ext_count, extensions], "units": _rows(UNITS, p), "nav": _nav(p),
+    }  # fmt: skip
 
 
-def floor_notice(p: dict) -> list:
-    return _rows(
-        """SELECT t.id, t.title, m.id, m.text, m.due_date, a.id, u.name, a.role, a.status
+def floor_notice(p: dict) -> dict:
+    notice = _rows(
+        """SELECT id, title, doc_number, issuer, year, issued_on, kind, jurisdiction_id
+        FROM tasks_notice WHERE id = %(notice)s""",
+        p,
+    )
+    rows = _rows(
+        """SELECT t.id, t.number, t.chapter, t.title, m.id, m.text, m.due_date, m.recurrence,
+        a.id, u.name, a.role, a.status, a.due_date, a.latest_percent
         FROM tasks_task t JOIN tasks_measure m ON m.task_id = t.id
         LEFT JOIN tasks_assignment a ON a.measure_id = m.id
         LEFT JOIN units_unit u ON u.id = a.unit_id
         WHERE t.notice_id = %(notice)s ORDER BY t."order", m."order", m.id, a.role""",
         p,
     )
+    return {"notice": notice, "rows": rows, "nav": _nav(p)}
 
 
 FLOORS: dict[str, Callable[[dict], object]] = {
@@ -356,10 +468,10 @@ def scope_data(today: dt.date) -> dict:
     liaison = User.objects.get(profile__unit_id=busiest)
     common = {
         "today": today, "soon": today + dt.timedelta(days=6), "year": year, "no": False,
-        "year_start": dt.datetime(year, 1, 1, tzinfo=dt.UTC),
+        "year_start": dt.datetime(year, 1, 1, tzinfo=dt.UTC), "year_first": dt.date(year, 1, 1),
         "cw": periods.week_index(today), "cm": periods.month_index(today),
         "cq": periods.month_index(today) // 3, "cs": periods.month_index(today) // 6,
-        "cy": periods.month_index(today) // 12, "unit": busiest, "liaison_unit": busiest,
+        "cy": periods.month_index(today) // 12, "yes": True, "unit": busiest, "liaison_unit": busiest,
         "notice": notice.pk,
     }  # fmt: skip
     FLOOR_PARAMS["county"] = common | {"path": county.path + "%"}
@@ -370,7 +482,12 @@ def scope_data(today: dt.date) -> dict:
     }  # fmt: skip
     if User.objects.filter(username="load_office").exists():
         top = Jurisdiction.objects.get(profiles__user__username="load_office")
-        FLOOR_PARAMS["top"] = common | {"path": top.path + "%"}
+        from tasks import figures
+        from units.access import get_actor
+
+        actor = get_actor(User.objects.get(username="load_office"))
+        badge_key = figures._key("badge", actor, None, dt.date.min)
+        FLOOR_PARAMS["top"] = common | {"path": top.path + "%", "badge_key": badge_key}
         out["top"] = {"office": "load_office"}
     return out
 
