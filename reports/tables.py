@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from reports.models import SupervisionNotice
 from safetyplan.tables import BoundedTable
+from tasks.filters import Q_MAX_LENGTH
 from tasks.tables import nulls_last, place_note, rate_text
 
 _ZERO = format_html('<span class="muted">{}</span>', 0)
@@ -128,6 +129,7 @@ class SupervisionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="单位或文号",
         method="filter_q",
+        max_length=Q_MAX_LENGTH,
         widget=forms.TextInput(attrs={"placeholder": "单位名称、文号"}),
     )
     year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)

@@ -25,12 +25,13 @@ from reports import ranking, services
 from reports.forms import BulletinForm, SupervisionForm
 from reports.models import SupervisionNotice
 from reports.tables import RankingTable, SupervisionFilter, SupervisionTable
+from safetyplan import sqlmemo
 from safetyplan.tables import SortedListData
 from tasks import clock, figures, stats
 from tasks.access import visible_assignments, visible_notices, visible_units
 from tasks.filters import UnitScopeFilter
 from units.access import Actor, get_actor, office_required, role_required
-from units.models import Jurisdiction
+from units.models import Jurisdiction, Unit
 
 VIEWERS = ("admin", "office", "leader")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -198,7 +199,17 @@ def _ranking(request: HttpRequest):
     assignments = stats.scope(visible_assignments(actor), year=filterset.chosen_year)
     if filterset.chosen_jurisdiction:
         assignments = assignments.filter(unit__jurisdiction=filterset.chosen_jurisdiction)
-    return filterset, ranking.ranked(filterset.qs, assignments, on=today), None, errors
+    # Compiled once per scope and day (safetyplan.sqlmemo): building it costs more than running it.
+    rows = sqlmemo.model_rows(
+        Unit,
+        (
+            "ranked",
+            stats.scope_key(actor, filterset.chosen_jurisdiction, filterset.chosen_year),
+            today,
+        ),
+        lambda: ranking.ranked(filterset.qs, assignments, on=today),
+    )
+    return filterset, rows, None, errors
 
 
 @login_required

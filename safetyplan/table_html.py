@@ -80,6 +80,15 @@ class _Column:
         # attrs of a column with callables depend on the record and value: worked out per cell
         self.td_html = bound.attrs["td"].as_html() if self.td_static else None
         self.fields: dict[type, models.Field | None] = {}
+        # A render method that reads only the record, in a column where no value is "empty":
+        # looking the value up (a choice's label, say) would change nothing.
+        function = getattr(self.render, "__func__", None)
+        names, catch_all = (
+            _signature(function, True) if function else _signature(self.render, False)
+        )
+        self.skips_value = not (
+            self.empty_values or self.many or self.link or self.link_text or catch_all
+        ) and ("value" not in names)
 
     def field(self, model: type[models.Model], name: str):
         if model not in self.fields:
@@ -93,6 +102,8 @@ class _Column:
 def _cell(table: Table, row, column: _Column) -> object:
     """BoundRow.get_cell: the value through its accessor (``get_FOO_display`` for choices),
     the column's default when empty, else the column's (or the table's) render method."""
+    if column.skips_value:
+        return _render(table, row, column, None)
     record = row.record
     value = None
     remainder: str | None
@@ -165,6 +176,24 @@ def _page_range(page, paginator) -> list:
     return pages
 
 
+def _computed(attrs: dict, kwargs: dict) -> dict:
+    """django_tables2.utils.computed_values, with the signatures looked up once."""
+    out = {}
+    for key, value in attrs.items():
+        if callable(value):
+            value = _call(value, kwargs)
+        out[key] = _computed(value, kwargs) if isinstance(value, dict) else value
+    return out
+
+
+def _row_attrs(table: Table, row) -> str:
+    """BoundRow.attrs: the table's ``row_attrs`` for this record, and "even" or "odd"."""
+    attrs = _computed(table.row_attrs, {"table": table, "record": row.record})
+    parity = row.get_even_odd_css_class()
+    attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
+    return AttributeDict(attrs).as_html()
+
+
 def render_table(table: Table, context: Context) -> SafeString:
     """The whole table and its page links, as ``{% render_table table %}`` would write them."""
     request = context.get("request")
@@ -196,7 +225,7 @@ def _parts(table: Table, request, context: Context):
     empty = True
     for row in table.paginated_rows:
         empty = False
-        yield f"<tr {row.attrs.as_html()}>"
+        yield f"<tr {_row_attrs(table, row)}>"
         for column in columns:
             value = _cell(table, row, column)
             if column.td_static:

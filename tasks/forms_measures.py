@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from safetyplan.fields import NamedRows, SafeModelMultipleChoiceField
-from safetyplan.widgets import ManyCheckboxes
+from safetyplan.widgets import FastDateInput, FastHiddenInput, ManyCheckboxes, ManyOptionsSelect
 from tasks.access import visible_groups, visible_measures, visible_units
 from tasks.models import Assignment, Recurrence
 from units.access import Actor
@@ -34,7 +34,8 @@ class UnitChoiceField(NamedRows, SafeModelMultipleChoiceField):
 
 class BulkForm(forms.Form):
     """One of three actions on the ticked measures. Every choice is limited to what the user may
-    see, so a measure or unit of another jurisdiction slipped into the POST is refused."""
+    see, so a measure or unit of another jurisdiction slipped into the POST is refused. Its
+    widgets are built in Python (safetyplan.widgets): the 措施台账 shows it on every visit."""
 
     ASSIGN, DUE_DATE, RECURRENCE = "assign", "due_date", "recurrence"
     ACTIONS = ((ASSIGN, "分配责任单位"), (DUE_DATE, "设定完成时限"), (RECURRENCE, "设定报送周期"))
@@ -75,23 +76,25 @@ class BulkForm(forms.Form):
         label="角色",
         choices=[("", "请选择"), *Assignment.Role.choices],
         required=False,
+        widget=ManyOptionsSelect,
         error_messages={"invalid_choice": "角色“%(value)s”无效。"},
     )
     due_date = forms.DateField(
         label="完成时限",
         required=False,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=FastDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "完成时限的日期格式不正确，请按“2024-06-30”的格式填写。"},
     )
     recurrence = forms.ChoiceField(
         label="报送周期",
         choices=[("", "请选择"), (ONCE, "一次性（办结时报送）"), *Recurrence.choices],
         required=False,
+        widget=ManyOptionsSelect,
         error_messages={"invalid_choice": "报送周期“%(value)s”无效。"},
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
+    next = forms.CharField(required=False, widget=FastHiddenInput)
 
     def __init__(self, *args, actor: Actor, **kwargs):
         kwargs.setdefault("auto_id", "bulk_%s")  # the filter form on the same page has id_role…

@@ -17,7 +17,9 @@ units or assignments. Rules (DOMAIN.md, tasks/models.py):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -33,9 +35,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from safetyplan import sqlmemo
 from tasks import rules
 from tasks.models import Assignment
-from units.models import Unit
+from units.models import Jurisdiction, Unit
+
+if TYPE_CHECKING:
+    from units.access import Actor
 
 S = Assignment.Status
 LIGHTS = {2: "red", 1: "yellow", 0: "green"}
@@ -169,17 +175,46 @@ class Totals:
         return [(s.value, s.label, self.by_status[s.value]) for s in S]
 
 
-def totals(assignments: QuerySet[Assignment], *, on: dt.date) -> Totals:
-    """Counts over all of ``assignments``, in one query."""
-    row = assignments.aggregate(
-        assigned=Count("pk"),
-        late=Count("pk", filter=rules.late(on)),
-        due_soon=Count("pk", filter=rules.due_soon(on)),
-        behind=Count("pk", filter=rules.behind_schedule(on)),
-        on_time=Count("pk", filter=_on_time()),
-        expected=Count("pk", filter=_expected(on)),
-        **{f"status_{s.value}": Count("pk", filter=Q(status=s.value)) for s in S},
+def scope_key(actor: Actor, jurisdiction: Jurisdiction | None, year: int | None) -> tuple:
+    """Everything the figures of ``actor``'s reach in a chosen jurisdiction and year depend on:
+    the key under which their SQL is compiled once (``unit_figure_rows``, ``totals``…)."""
+    return (
+        actor.role,
+        actor.jurisdiction.path if actor.jurisdiction else None,
+        actor.unit.pk if actor.unit else None,
+        (jurisdiction.pk, jurisdiction.path) if jurisdiction else None,
+        year,
     )
+
+
+def unit_figure_rows(
+    units: QuerySet[Unit], assignments: QuerySet[Assignment], *, on: dt.date, key: Hashable
+) -> list[Unit]:
+    """``unit_figures`` of the units with assignments, as a list: its SQL is compiled once per
+    ``key``, which must name everything ``units`` and ``assignments`` depend on."""
+    return sqlmemo.model_rows(
+        Unit,
+        ("unit_figures", key, on),
+        lambda: unit_figures(units, assignments, on=on).filter(assigned__gt=0),
+    )
+
+
+def totals(assignments: QuerySet[Assignment], *, on: dt.date, key: Hashable = None) -> Totals:
+    """Counts over all of ``assignments``, in one query; with a ``key`` naming everything
+    ``assignments`` depends on, its SQL is compiled once (``safetyplan.sqlmemo``)."""
+
+    def run() -> dict:
+        return assignments.aggregate(
+            assigned=Count("pk"),
+            late=Count("pk", filter=rules.late(on)),
+            due_soon=Count("pk", filter=rules.due_soon(on)),
+            behind=Count("pk", filter=rules.behind_schedule(on)),
+            on_time=Count("pk", filter=_on_time()),
+            expected=Count("pk", filter=_expected(on)),
+            **{f"status_{s.value}": Count("pk", filter=Q(status=s.value)) for s in S},
+        )
+
+    row = run() if key is None else sqlmemo.aggregate(("totals", key, on), run)
     return Totals(
         assigned=row["assigned"],
         by_status={s.value: row[f"status_{s.value}"] for s in S},
@@ -199,28 +234,46 @@ class MonthRow:
     overdue: int
 
 
-def by_month(assignments: QuerySet[Assignment], *, year: int, on: dt.date) -> list[MonthRow]:
+def by_month(
+    assignments: QuerySet[Assignment], *, year: int, on: dt.date, key: Hashable = None
+) -> list[MonthRow]:
     """For each month of ``year`` up to ``on``: assignments 办结 in that month, and those whose
-    due date fell in that month, passed before ``on``, and were not done by then (two queries).
+    due date fell in that month, passed before ``on``, and were not done by then (two queries;
+    with a ``key``, compiled once as in ``totals``).
     """
-    completed = dict(
-        assignments.filter(status=S.DONE, completed_at__year=year)
-        .annotate(m=rules.LocalMonth("completed_at"))
-        .order_by()
-        .values("m")
-        .annotate(n=Count("pk"))
-        .values_list("m", "n")
-    )
-    missed_deadline = Q(~Q(status=S.DONE)) | Q(due_date__lt=rules.LocalDate("completed_at"))
-    overdue = dict(
-        assignments.filter(due_date__year=year, due_date__lt=on)
-        .filter(missed_deadline)
-        .annotate(m=rules.LocalMonth("due_date"))
-        .order_by()
-        .values("m")
-        .annotate(n=Count("pk"))
-        .values_list("m", "n")
-    )
+
+    def completed_query() -> QuerySet:
+        return (
+            assignments.filter(status=S.DONE, completed_at__year=year)
+            .annotate(m=rules.LocalMonth("completed_at"))
+            .order_by()
+            .values("m")
+            .annotate(n=Count("pk"))
+            .values_list("m", "n")
+        )
+
+    def overdue_query() -> QuerySet:
+        missed_deadline = Q(~Q(status=S.DONE)) | Q(due_date__lt=rules.LocalDate("completed_at"))
+        return (
+            assignments.filter(due_date__year=year, due_date__lt=on)
+            .filter(missed_deadline)
+            .annotate(m=rules.LocalMonth("due_date"))
+            .order_by()
+            .values("m")
+            .annotate(n=Count("pk"))
+            .values_list("m", "n")
+        )
+
+    if key is None:
+        completed, overdue = dict(completed_query()), dict(overdue_query())
+    else:
+        # Raw rows: PostgreSQL's EXTRACT gives a numeric, which Django would have made an int.
+        completed = {
+            int(m): n for m, n in sqlmemo.value_rows(("completed", key, year, on), completed_query)
+        }
+        overdue = {
+            int(m): n for m, n in sqlmemo.value_rows(("overdue", key, year, on), overdue_query)
+        }
     last = 12 if year < on.year else (on.month if year == on.year else 0)
     return [
         MonthRow(m, f"{m}月", completed.get(m, 0), overdue.get(m, 0)) for m in range(1, last + 1)

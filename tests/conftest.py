@@ -30,7 +30,10 @@ def _fresh_cache():
     every test starts and ends with none, whatever ran before it."""
     from django.core.cache import cache
 
+    from safetyplan import sqlmemo
+
     cache.clear()
+    sqlmemo.clear()  # compiled SQL names ids, which the next test's rows may reuse
     yield
     cache.clear()
 

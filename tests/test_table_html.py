@@ -82,9 +82,7 @@ def urls(office, liaison_unit: Unit) -> list[tuple[str, str]]:
 
 def test_every_table_is_written_as_django_tables2_writes_it(load, client, monkeypatch):
     User = get_user_model()
-    busiest = (
-        Assignment.objects.values_list("unit", flat=True).order_by("unit").first()
-    )
+    busiest = Assignment.objects.values_list("unit", flat=True).order_by("unit").first()
     unit = Unit.objects.get(pk=busiest)
     people = {
         "office": User.objects.get(username="c001_office"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,18 +11,15 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from tasks import clock
+from tasks import clock, notice_html
 from tasks.access import visible_notices
 from tasks.filters import NoticeFilter
 from tasks.models import Assignment, Measure
-from tasks.tables import NoticeTable, assignment_light, measure_light, measure_status
+from tasks.notice_html import ROLE_ORDER  # also the order of the 措施台账's chips
+from tasks.tables import NoticeTable
 from units.access import get_actor, role_required
 
 SEES_JURISDICTION = ("admin", "office", "leader")
-ROLE_ORDER = Case(
-    *[When(role=r, then=Value(i)) for i, r in enumerate(Assignment.Role.values)],
-    output_field=IntegerField(),
-)
 
 
 def unit_assignments(today):
@@ -77,32 +74,16 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_actor(request.user)
     notice = get_object_or_404(visible_notices(actor).select_related("jurisdiction"), pk=pk)
     today = clock.today()
-    measures = Measure.objects.order_by("order", "id").prefetch_related(
-        Prefetch("assignments", queryset=unit_assignments(today))
-    )
-    tasks = list(
-        notice.tasks.order_by("order", "id").prefetch_related(Prefetch("measures", measures))
-    )
+    tasks = list(notice.tasks.order_by("order", "id"))
+    # Plain rows and HTML built in Python (tasks/notice_html.py): model instances and a
+    # template include per measure and chip were most of the page's time.
+    by_task: dict[int, list[notice_html.MeasureRow]] = {task.pk: [] for task in tasks}
     summary = {"measures": 0, "unassigned": 0, "red": 0, "done": 0, "withdrawn": 0}
+    for m in notice_html.notice_measures(notice, today):
+        notice_html.decorate(m, today, summary)
+        by_task[m.task_id].append(m)
+    cache = notice_html.ChipCache()
     for task in tasks:
-        for m in task.measures.all():
-            _decorate(m, today, summary)
+        task.measures_html = notice_html.measures_html(by_task[task.pk], cache)
     context = {"notice": notice, "tasks": tasks, "summary": summary, "today": today}
     return render(request, "tasks/notice_detail.html", context)
-
-
-def _decorate(measure: Measure, today, summary: dict) -> None:
-    """Attach what the template shows (status, lights) and count the notice's figures."""
-    measure.status_label = measure_status(measure, today)
-    measure.light_value = measure_light(measure, today)
-    measure.unit_chips = [
-        (a, "" if measure.withdrawn else assignment_light(a, today))
-        for a in measure.assignments.all()
-    ]
-    if measure.withdrawn:
-        summary["withdrawn"] += 1
-        return
-    summary["measures"] += 1
-    summary["unassigned"] += not measure.unit_chips
-    summary["red"] += measure.light_value == "red"
-    summary["done"] += measure.status_label == Assignment.Status.DONE.label

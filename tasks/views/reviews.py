@@ -21,7 +21,7 @@ from tasks import services
 from tasks.access import get_assignment, visible_assignments, visible_extensions
 from tasks.filters import CompletionQueueFilter, ExtensionQueueFilter
 from tasks.forms_reviews import ExtensionDecisionForm, ReviewForm
-from tasks.models import Assignment, ExtensionRequest, ProgressReport
+from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressReport
 from tasks.tables import CompletionQueueTable, ExtensionQueueTable
 from units.access import Actor, get_actor, role_required
 
@@ -29,11 +29,23 @@ PER_PAGE = 25
 
 
 def completion_reports() -> Prefetch:
-    """The completion requests of each assignment, newest first, with their evidence."""
+    """The completion requests of each assignment, newest first, with their evidence: what the
+    queue's report cell shows (tasks.tables.review_report_cell) and no more, the files' paths
+    and the authors' passwords are not read for nothing."""
+    evidence = Evidence.objects.only("report", "original_name", "size")
     reports = (
         ProgressReport.objects.filter(kind=ProgressReport.Kind.COMPLETION)
         .select_related("author")
-        .prefetch_related("evidence")
+        .only(
+            "assignment",
+            "author__first_name",
+            "author__last_name",
+            "author__username",
+            "text",
+            "percent",
+            "created_at",
+        )
+        .prefetch_related(Prefetch("evidence", queryset=evidence))
         .order_by("-created_at", "-id")
     )
     return Prefetch("reports", queryset=reports, to_attr="completion_reports")

@@ -9,6 +9,7 @@ queries: the number of queries does not grow with units or assignments), picture
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, PageNotAnInteger
@@ -21,13 +22,15 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from safetyplan import sqlmemo
 from safetyplan.tables import SortedListData
-from tasks import charts, clock, figures, stats
+from tasks import charts, clock, figures, stats, unit_html, unit_rows
 from tasks.access import visible_assignments, visible_units
 from tasks.filters import UnitAssignmentFilter, UnitListFilter, UnitScopeFilter
-from tasks.models import Assignment, ProgressReport
+from tasks.models import Assignment, Measure, ProgressReport
 from tasks.tables import UnitAssignmentsTable, UnitFiguresTable
 from units.access import Actor, get_actor, role_required
+from units.models import Unit
 
 JURISDICTION_ROLES = ("admin", "office", "leader")
 PER_PAGE = 50
@@ -116,9 +119,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
         computed_at = snapshot.computed_at
     else:
         assignments = scoped_assignments(actor, filterset)
-        units = stats.unit_figures(filterset.qs, assignments, on=today).filter(assigned__gt=0)
-        totals, computed_at = stats.totals(assignments, on=today), None
-        months = stats.by_month(assignments, year=year, on=today)
+        key = stats.scope_key(actor, filterset.chosen_jurisdiction, filterset.chosen_year)
+        rows = stats.unit_figure_rows(filterset.qs, assignments, on=today, key=key)
+        units = SortedListData(rows)
+        totals, computed_at = stats.totals(assignments, on=today, key=key), None
+        months = stats.by_month(assignments, year=year, on=today, key=key)
     # Not ``request=``: the table would configure (and count) itself with default paging.
     table = UnitFiguresTable(units, year=filterset.chosen_year)
     RequestConfig(request, paginate=False).configure(table)  # the order asked for
@@ -176,24 +181,80 @@ class UnitListView(SingleTableMixin, FilterView):
 unit_list = UnitListView.as_view()
 
 
-def unit_history(assignments: QuerySet[Assignment], *, limit: int = 20) -> list[dict]:
-    """The latest changes to ``assignments`` (who, when, what), in one query."""
+def unit_history(
+    assignments: QuerySet[Assignment], *, limit: int = 20, key: Hashable = None
+) -> list[dict]:
+    """The latest changes to ``assignments`` (who, when, what), in one query. With a ``key``
+    naming everything ``assignments`` depends on, the query is compiled once
+    (``sqlmemo.converted_rows``): its four subqueries cost more to build than to run."""
     historical = Assignment.history.model
-    before = historical.objects.filter(
-        id=OuterRef("id"), history_id__lt=OuterRef("history_id")
-    ).order_by("-history_id")
-    records = (
-        historical.objects.filter(id__in=assignments.values("pk"))
-        .select_related("history_user", "measure")
-        .annotate(
-            was_status=Subquery(before.values("status")[:1]),
-            was_due=Subquery(before.values("due_date")[:1]),
-            was_percent=Subquery(before.values("latest_percent")[:1]),
-            was_report_at=Subquery(before.values("latest_report_at")[:1]),
+
+    def build() -> QuerySet:
+        before = historical.objects.filter(
+            id=OuterRef("id"), history_id__lt=OuterRef("history_id")
+        ).order_by("-history_id")
+        return (
+            historical.objects.filter(id__in=assignments.values("pk"))
+            .select_related("history_user", "measure")
+            .annotate(
+                was_status=Subquery(before.values("status")[:1]),
+                was_due=Subquery(before.values("due_date")[:1]),
+                was_percent=Subquery(before.values("latest_percent")[:1]),
+                was_report_at=Subquery(before.values("latest_report_at")[:1]),
+            )
+            .order_by("-history_date", "-history_id")[:limit]
         )
-        .order_by("-history_date", "-history_id")[:limit]
-    )
+
+    if key is None:
+        records = list(build())
+    else:
+        rows = sqlmemo.converted_rows(
+            ("unit_history", key, limit), lambda: build().values_list(*_HISTORY_FIELDS)
+        )
+        records = [_history_record(historical, row) for row in rows]
     return [{"record": r, "changes": _changes(r)} for r in records]
+
+
+# What the history table and _changes read of a record, its user and its measure.
+_HISTORY_FIELDS = (
+    "history_id",
+    "history_date",
+    "history_type",
+    "id",
+    "role",
+    "status",
+    "due_date",
+    "latest_percent",
+    "latest_report_at",
+    "was_status",
+    "was_due",
+    "was_percent",
+    "was_report_at",
+    "history_user_id",
+    "history_user__username",
+    "history_user__first_name",
+    "history_user__last_name",
+    "measure_id",
+    "measure__text",
+)
+_HISTORY_OWN = 9  # the record's own fields; then its annotations, user and measure
+
+
+def _history_record(historical: type, row: tuple):
+    """A historical record as ``select_related("history_user", "measure")`` gives it, with
+    the ``was_*`` annotations, from a row of ``_HISTORY_FIELDS``."""
+    from django.contrib.auth import get_user_model
+
+    r = historical(**dict(zip(_HISTORY_FIELDS[:_HISTORY_OWN], row[:_HISTORY_OWN], strict=True)))
+    r.was_status, r.was_due, r.was_percent, r.was_report_at = row[9:13]
+    user_id, username, first_name, last_name, measure_id, text = row[13:]
+    r.history_user = (
+        get_user_model()(pk=user_id, username=username, first_name=first_name, last_name=last_name)
+        if user_id is not None
+        else None
+    )
+    r.measure = Measure(pk=measure_id, text=text) if text is not None else None
+    return r
 
 
 def _changes(r) -> list[str]:
@@ -223,6 +284,76 @@ def _cn_date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else "未设"
 
 
+def unit_reports(
+    unit: Unit, assignments: QuerySet[Assignment], *, limit: int = 10, key: Hashable = None
+) -> list[ProgressReport]:
+    """The latest reports of ``unit`` on ``assignments``, with their author, measure and
+    number of files. With a ``key`` naming everything ``assignments`` depends on, the query
+    is compiled once (``sqlmemo.converted_rows``)."""
+
+    def build() -> QuerySet[ProgressReport]:
+        return (
+            # assignment__unit as well: it is implied by ``assignments``, but it lets
+            # PostgreSQL start from the unit's assignments instead of joining every report
+            # (4 s → 15 ms at 4 million).
+            ProgressReport.objects.filter(assignment__unit=unit, assignment__in=assignments)
+            .select_related("author", "assignment__measure")
+            .annotate(evidence_count=Count("evidence"))[:limit]
+        )
+
+    if key is None:
+        return list(build())
+    rows = sqlmemo.converted_rows(
+        ("unit_reports", unit.pk, key, limit), lambda: build().values_list(*_REPORT_FIELDS)
+    )
+    return [_report(row) for row in rows]
+
+
+# What the reports table reads of a report, its author and its measure.
+_REPORT_FIELDS = (
+    "id",
+    "kind",
+    "text",
+    "percent",
+    "created_at",
+    "evidence_count",
+    "author_id",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
+    "assignment_id",
+    "assignment__measure_id",
+    "assignment__measure__text",
+)
+
+
+def _report(row: tuple) -> ProgressReport:
+    """A report as ``select_related("author", "assignment__measure")`` gives it."""
+    from django.contrib.auth import get_user_model
+
+    pk, kind, text, percent, created_at, evidence_count = row[:6]
+    author_id, username, first_name, last_name = row[6:10]
+    assignment_id, measure_id, measure_text = row[10:]
+    r = ProgressReport(pk=pk, kind=kind, text=text, percent=percent, created_at=created_at)
+    r.evidence_count = evidence_count
+    r.author = get_user_model()(
+        pk=author_id, username=username, first_name=first_name, last_name=last_name
+    )
+    r.assignment = Assignment(pk=assignment_id, measure=Measure(pk=measure_id, text=measure_text))
+    return r
+
+
+def _unit_key(actor: Actor, unit: Unit) -> tuple:
+    """Everything the unit page's ``mine`` depends on: who asks, and the unit."""
+    return (
+        "unit_detail",
+        actor.role,
+        actor.jurisdiction.path if actor.jurisdiction else None,
+        actor.unit.pk if actor.unit else None,
+        unit.pk,
+    )
+
+
 @login_required
 @require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -232,26 +363,28 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mine = stats.scope(visible_assignments(actor).filter(unit=unit))
     filterset = UnitAssignmentFilter(request.GET, queryset=mine, request=request)
     assignments = filterset.qs  # invalid input: the errors are shown, the filter is not applied
-    rows = stats.with_light_rank(assignments, on=today).select_related("measure__task__notice")
+    # What ``mine`` depends on, the key under which the lit rows' and the totals' SQL is
+    # compiled once (``safetyplan.sqlmemo``); the rows also on the filters applied.
+    key = _unit_key(actor, unit)
+    applied = tuple((name, filterset.form.cleaned_data.get(name)) for name in filterset.filters)
+    rows = unit_rows.RankedRows(assignments, on=today, key=(key, applied))
     table = UnitAssignmentsTable(rows, today=today, request=request)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
     of_year = stats.scope(mine, year=year)  # the tiles, reports and history: the year only
-    reports = (
-        # assignment__unit as well: it is implied by of_year, but it lets PostgreSQL start from
-        # the unit's assignments instead of joining every report (4 s → 15 ms at 4 million).
-        ProgressReport.objects.filter(assignment__unit=unit, assignment__in=of_year)
-        .select_related("author", "assignment__measure")
-        .annotate(evidence_count=Count("evidence"))[:10]
-    )
+    reports = unit_reports(unit, of_year, key=(key, year))
+    history = unit_history(of_year, key=(key, year))
     context = {
         "unit": unit,
         "filter": filterset,
         "table": table,
         "today": today,
         "year": year,
-        "totals": stats.totals(of_year, on=today),
+        "totals": stats.totals(of_year, on=today, key=(key, year)),
         "reports": reports,
-        "history": unit_history(of_year),
+        "history": history,
+        # The two tables built in Python (tasks/unit_html.py): 30 rows of template filters.
+        "reports_html": unit_html.reports_html(reports),
+        "history_html": unit_html.history_html(history),
     }
     return render(request, "tasks/unit_detail.html", context)

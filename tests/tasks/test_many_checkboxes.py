@@ -1,5 +1,6 @@
 """ManyCheckboxes: the bulk panel's unit and group boxes, built without a template per box."""
 
+import datetime as dt
 import re
 
 from django import forms
@@ -88,3 +89,47 @@ def test_boxes_of_units_are_one_query_without_model_instances(
     with django_assert_num_queries(1):
         html = str(Boxes()["units"])
     assert html.count('type="checkbox"') == 2
+
+
+def test_fast_inputs_write_what_the_input_template_writes():
+    from bs4 import BeautifulSoup
+
+    from safetyplan.widgets import FastDateInput, FastHiddenInput, FastTextInput
+
+    class Fast(forms.Form):
+        q = forms.CharField(widget=FastTextInput(attrs={"placeholder": '内容"<>', "x": True}))
+        day = forms.DateField(widget=FastDateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        next = forms.CharField(required=False, widget=FastHiddenInput)
+
+    class Slow(forms.Form):
+        q = forms.CharField(widget=forms.TextInput(attrs={"placeholder": '内容"<>', "x": True}))
+        day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def tags(form) -> list:
+        return [
+            sorted(BeautifulSoup(str(form[name]), "lxml").input.attrs.items())
+            for name in ("q", "day", "next")
+        ]
+
+    for data in (None, {"q": "a&\"b'", "day": "2024-06-30", "next": "/m/?a=1&b=2"}, {"day": "x"}):
+        assert tags(Fast(data=data)) == tags(Slow(data=data))
+    initial = {"q": "<i>", "day": dt.date(2024, 1, 2), "next": "/x"}
+    assert tags(Fast(initial=initial)) == tags(Slow(initial=initial))
+
+
+def test_select_writes_what_the_select_template_writes():
+    from bs4 import BeautifulSoup
+
+    class Slow(forms.Form):
+        unit = forms.ChoiceField(
+            choices=Filter.base_fields["unit"].choices, widget=forms.Select, required=False
+        )
+
+    def tree(html: str):
+        select = BeautifulSoup(html, "lxml").select_one("select")
+        options = [(o["value"], o.get_text(), o.has_attr("selected")) for o in select("option")]
+        return sorted(select.attrs.items()), options
+
+    for data in ({}, {"unit": "2"}, {"unit": "9"}):
+        assert tree(str(Filter(data=data)["unit"])) == tree(str(Slow(data=data)["unit"]))

@@ -230,3 +230,228 @@ def test_an_extended_unit_shows_under_the_due_date(login, office, rows, unit_a):
     )
     html = login(office).get(URL, {"q": "共同措施"}).content.decode()
     assert "2024年6月30日" in html and "1个单位时限不同" in html
+
+
+# ---- the page as it was built before rows replaced the prefetched models ---------------------
+# (tasks/tables/measures.py MeasureTable and its view before: Assignment and Unit instances per chip,
+# format_html per cell, Django's template widgets). The page must read the same.
+
+
+def _old_table_class():
+    import django_tables2 as tables
+    from django.urls import reverse as rev
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    from safetyplan.tables import BoundedTable
+    from tasks.chips import chips
+    from tasks.tables import assignment_light, light_html, measure_light, measure_status
+    from tasks.tables.cells import _cn_date
+
+    class OldSelect(tables.CheckBoxColumn):
+        def render(self, value, bound_column, record):
+            return "" if record.withdrawn else super().render(value, bound_column, record)
+
+    class OldMeasureTable(BoundedTable):
+        select = OldSelect(
+            accessor="pk",
+            attrs={
+                "td__input": {
+                    "name": "measures",
+                    "class": "row-select",
+                    "aria-label": "选择此措施",
+                },
+                "th__input": {"class": "select-all", "title": "全选本页", "aria-label": "全选本页"},
+                "th": {"class": "col-select"},
+                "td": {"class": "col-select"},
+            },
+        )
+        task = tables.Column(
+            "序号/任务",
+            order_by=("task__notice__year", "task__notice_id", "task__order", "order", "id"),
+            attrs={"td": {"class": "col-task"}},
+        )
+        text = tables.Column("主要内容", orderable=False, attrs={"td": {"class": "col-text"}})
+        units = tables.Column(
+            "责任单位", empty_values=(), orderable=False, attrs={"td": {"class": "col-units"}}
+        )
+        due_date = tables.Column("完成时限", empty_values=(), attrs={"td": {"class": "col-date"}})
+        recurrence = tables.Column("周期", empty_values=())
+        status = tables.Column("状态", empty_values=(), orderable=False)
+        light = tables.Column(
+            "", empty_values=(), orderable=False, attrs={"td": {"class": "col-light"}}
+        )
+
+        class Meta:
+            attrs = {"class": "grid measure-table"}
+            row_attrs = {"class": lambda record: "withdrawn" if record.withdrawn else ""}
+            empty_text = "没有符合条件的措施。"
+
+        def __init__(self, *args, today, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.today = today
+
+        def render_task(self, record):
+            task = record.task
+            return format_html(
+                '<a href="{}#task-{}">{}</a><div class="muted small" title="{}">{}</div>',
+                rev("notice_detail", args=[task.notice_id]),
+                task.pk,
+                str(task),
+                task.notice.title,
+                f"{task.notice.year}年 · {task.notice.title[:14]}…"
+                if len(task.notice.title) > 14
+                else f"{task.notice.year}年 · {task.notice.title}",
+            )
+
+        def render_text(self, record):
+            short = record.text if len(record.text) <= 70 else record.text[:70] + "…"
+            topic = format_html("<strong>{}：</strong>", record.topic) if record.topic else ""
+            gone = '<span class="tag tag-withdrawn">已撤销</span>' if record.withdrawn else ""
+            return format_html(
+                '<div class="measure-text" title="{}">{}{}</div>{}',
+                record.text,
+                topic,
+                short,
+                mark_safe(gone),
+            )
+
+        def render_units(self, record):
+            return chips(
+                [
+                    (a, "" if record.withdrawn else assignment_light(a, self.today))
+                    for a in record.assignments.all()
+                ]
+            )
+
+        def render_due_date(self, record):
+            other = sum(
+                1
+                for a in record.assignments.all()
+                if a.status != Assignment.Status.DONE and a.due_date != record.due_date
+            )
+            if not other:
+                return _cn_date(record.due_date)
+            return format_html(
+                '{}<div class="muted small">{}个单位时限不同</div>',
+                _cn_date(record.due_date),
+                other,
+            )
+
+        def render_recurrence(self, record):
+            return record.get_recurrence_display() if record.recurrence else "一次性"
+
+        def render_status(self, record):
+            status = measure_status(record, self.today)
+            css = {"逾期": "late", "已办结": "done", "未分配": "none", "已撤销": "none"}
+            return format_html(
+                '<span class="mstatus mstatus-{}">{}</span>', css.get(status, "open"), status
+            )
+
+        def render_light(self, record):
+            light = measure_light(record, self.today)
+            return light_html(light) if light else "—"
+
+    return OldMeasureTable
+
+
+def _old_page(monkeypatch):
+    """Make the view build the page as before: prefetched models, the old table, template
+    widgets."""
+    from django import forms
+    from django.db.models import Prefetch
+
+    from safetyplan import widgets
+    from tasks import clock
+    from tasks.access import visible_measures
+    from tasks.views.measures import MeasureListView
+    from tasks.views.notices import unit_assignments
+    from units.access import get_actor
+
+    def get_queryset(self):
+        assignments = Prefetch("assignments", queryset=unit_assignments(clock.today()))
+        return (
+            visible_measures(get_actor(self.request.user))
+            .select_related("task__notice")
+            .prefetch_related(assignments)
+            .order_by("-task__notice__year", "task__notice_id", "task__order", "order", "id")
+        )
+
+    def get_table_kwargs(self):
+        kwargs = {"today": clock.today()}
+        if not get_actor(self.request.user).is_office:
+            kwargs["exclude"] = ("select",)
+        return kwargs
+
+    monkeypatch.setattr(MeasureListView, "get_queryset", get_queryset)
+    monkeypatch.setattr(MeasureListView, "get_table_kwargs", get_table_kwargs)
+    monkeypatch.setattr(MeasureListView, "table_class", _old_table_class())
+    monkeypatch.setattr(widgets.ManyOptionsSelect, "render", forms.Select.render)
+    monkeypatch.setattr(widgets.FastInputMixin, "render", forms.Widget.render)
+
+
+def _canonical(node):
+    from bs4 import NavigableString
+
+    if isinstance(node, NavigableString):
+        return " ".join(node.split())
+    attrs = []
+    for key, value in sorted(node.attrs.items()):
+        if key == "value" and node.get("name") == "csrfmiddlewaretoken":
+            continue  # masked afresh on every render
+        attrs.append((key, " ".join(sorted(value)) if isinstance(value, list) else value))
+    children = [_canonical(child) for child in node.children]
+    return (node.name, tuple(attrs), tuple(c for c in children if c != ""))
+
+
+def _content(html: str):
+    from bs4 import BeautifulSoup
+
+    return _canonical(BeautifulSoup(html, "lxml").select_one("main") or BeautifulSoup(html, "lxml"))
+
+
+@pytest.fixture
+def busy(rows, notice, county, unit_a, unit_b):
+    """Beside ``rows``: a measure with more units than the chips show, a topic, a missed
+    monthly report and an escaped name; a second notice with a long title."""
+    task = Task.objects.create(notice=notice, number="3", title="<各乡镇>'落实\"", order=3)
+    many = Measure.objects.create(task=task, text='多单位"措施"', topic='重点<工作>"&', order=1)
+    for i in range(8):
+        unit = f.unit(county, f"乡镇{i}'\"&")
+        f.assignment(
+            many, unit, role=[R.LEAD, R.COOPERATE, R.RESPONSIBLE][i % 3],
+            due=DAY + dt.timedelta(days=i * 3 - 6), status=[S.IN_PROGRESS, S.DONE, S.REQUESTED][i % 3],
+        )  # fmt: skip
+    monthly = Measure.objects.create(
+        task=task, text="每月报送", recurrence="monthly", due_date=DAY, order=2
+    )
+    f.assignment(monthly, unit_a, role=R.LEAD, start=dt.date(2024, 1, 15), due=dt.date(2024, 12, 1))
+    long = f.notice(county, year=2023, title="关于进一步做好安全生产工作的通知（很长的标题）")
+    other = Task.objects.create(notice=long, number="", title="", order=1)
+    Measure.objects.create(task=other, text="去年的措施", order=1)
+    return rows
+
+
+@pytest.mark.parametrize(
+    "who, params",
+    [
+        ("office", {}),
+        ("office", {"sort": "-due_date"}),
+        ("office", {"per_page": 2, "page": 2}),
+        ("office", {"timing": "overdue", "role": "lead"}),
+        ("office", {"status": "in_progress", "year": "2024"}),
+        ("office", {"q": "措施", "recurrence": "monthly"}),
+        ("office", {"unit": "999999999999"}),  # an error beside the unit filter
+        ("leader", {}),
+    ],
+)
+def test_page_reads_as_it_did_with_prefetched_models_and_template_widgets(
+    request, login, busy, monkeypatch, who, params
+):
+    client = login(request.getfixturevalue(who))
+    ours = client.get(URL, params)
+    assert ours.status_code == 200
+    with monkeypatch.context() as m:
+        _old_page(m)
+        theirs = client.get(URL, params)
+    assert _content(ours.content.decode()) == _content(theirs.content.decode())

@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from tasks import services
-from tasks.models import Assignment
+from tasks.models import Assignment, ProgressReport
 from tests import factories as f
 from units.access import get_actor
 from units.context_processors import review_count, roles
@@ -310,3 +311,208 @@ def test_queue_orders_have_an_index(db, table, columns):
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
     assert any(c["index"] and c["columns"] == columns for c in constraints.values())
+
+
+# ---- the cells that were templates are built in Python: the same markup ---------------------
+
+# The templates of the TemplateColumns the two tables had (tasks/partials/review_*.html).
+OLD_REPORT_CELL = """{% with report=record.completion_reports.0 %}{% if report %}
+<div class="review-text">{{ report.text|linebreaksbr }}</div>
+<div class="review-meta">
+  <span class="percent"><progress max="100" value="{{ report.percent }}"></progress> {{ report.percent }}%</span>
+  <span class="muted small">{{ report.author.get_full_name|default:report.author.get_username }} · {{ report.created_at|date:"Y年n月j日 H:i" }}</span>
+</div>
+{% if report.evidence.all %}<ul class="evidence-list">{% for e in report.evidence.all %}{% url 'evidence_download' e.pk as eu %}
+  <li>{% if eu %}<a href="{{ eu }}">{{ e.original_name }}</a>{% else %}{{ e.original_name }}{% endif %} <span class="muted small">{{ e.size|filesizeformat }}</span></li>{% endfor %}
+</ul>{% else %}<div class="muted small">未附佐证材料</div>{% endif %}
+{% else %}<span class="muted">（未找到办结申请记录）</span>{% endif %}{% endwith %}
+"""
+OLD_QUEUE_ACTIONS = """<form method="post" action="{% url 'review_decide' record.pk %}" class="review-quick">{% csrf_token %}
+  <input type="hidden" name="version" value="{{ record.version }}">
+  <button type="submit" name="decision" value="accept" class="button small accept">办结</button>
+</form>
+<a href="{% url 'review_decide' record.pk %}" class="review-return-link">退回或查看详情</a>
+"""
+OLD_EXTENSION_ACTIONS = """<a href="{% url 'extension_decide' record.pk %}" class="button small">审批</a>
+"""
+
+
+def _by_template(table, record, value, bound_column, bound_row):
+    """The TemplateColumn's own rendering, as when the table had no ``render_<name>``."""
+    column = bound_column.column
+    assert isinstance(column.template_code, str)
+    return column.render(
+        record=record, table=table, value=value, bound_column=bound_column, bound_row=bound_row
+    )
+
+
+def _old_measure(assignment):
+    measure = assignment.measure
+    text = measure.text if len(measure.text) <= 90 else measure.text[:90] + "…"
+    return format_html(
+        '<div class="review-measure" title="{}">{}</div><div class="muted small">{} · {}</div>',
+        measure.text,
+        text,
+        measure.task.notice.title,
+        measure.task,
+    )
+
+
+def _old_unit(assignment):
+    return format_html(
+        '<strong>{}</strong><br><span class="chip role-{}">{}</span>',
+        assignment.unit.name,
+        assignment.role,
+        assignment.get_role_display(),
+    )
+
+
+def _old_day(value):
+    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
+
+
+def _old_due(assignment):
+    due = _old_day(assignment.due_date)
+    original = assignment.original_due_date
+    if original and original != assignment.due_date:
+        return format_html('{}<div class="muted small">原定 {}</div>', due, _old_day(original))
+    return due
+
+
+def _old_tables():
+    """The two tables as they were: TemplateColumns, and cells made with format_html."""
+    import django_tables2 as tables
+
+    from tasks.tables import CompletionQueueTable, ExtensionQueueTable
+
+    cell = {"td": {"class": "review-actions-cell"}}
+
+    class OldCompletionQueueTable(CompletionQueueTable):
+        report = tables.TemplateColumn(
+            verbose_name="办结申请（进展情况 · 进度 · 佐证材料）",
+            template_code=OLD_REPORT_CELL,
+            orderable=False,
+        )
+        actions = tables.TemplateColumn(
+            verbose_name="审核", template_code=OLD_QUEUE_ACTIONS, orderable=False, attrs=cell
+        )
+
+        class Meta(CompletionQueueTable.Meta):
+            pass
+
+        # a table's render_<name> wins over its column's: the templates must render here
+        render_report = _by_template
+        render_actions = _by_template
+
+        def render_unit(self, record):
+            return _old_unit(record)
+
+        def render_measure(self, record):
+            return _old_measure(record)
+
+        def render_due(self, record):
+            return _old_due(record)
+
+    class OldExtensionQueueTable(ExtensionQueueTable):
+        actions = tables.TemplateColumn(
+            verbose_name="审批", template_code=OLD_EXTENSION_ACTIONS, orderable=False, attrs=cell
+        )
+
+        class Meta(ExtensionQueueTable.Meta):
+            pass
+
+        render_actions = _by_template
+
+        def render_unit(self, record):
+            return _old_unit(record.assignment)
+
+        def render_measure(self, record):
+            return _old_measure(record.assignment)
+
+        def render_requested_date(self, value):
+            return format_html("<strong>{}</strong>", _old_day(value))
+
+        def render_reason(self, record):
+            return format_html(
+                '<div class="review-text">{}</div><div class="muted small">申请人：{}</div>',
+                record.reason,
+                record.requested_by.get_full_name() or record.requested_by.get_username(),
+            )
+
+    return OldCompletionQueueTable, OldExtensionQueueTable
+
+
+def _table_html(table) -> str:
+    """The table as the page writes it, in the page's context (one CSRF token for all rows)."""
+    import re
+
+    from django.template import Context
+
+    from safetyplan import table_html
+
+    request = RequestFactory().get(URL)
+    context = Context({"request": request, "csrf_token": "t0ken<&>"})
+    return re.sub(r"\s+", " ", str(table_html.render_table(table, context)))
+
+
+def test_the_tables_are_the_markup_of_the_templates_they_replaced(
+    login, office, county, unit_a, unit_b, liaison_a, liaison_b, requested, pending_extension
+):
+    from django.contrib.auth import get_user_model
+
+    # a text with lines and markup, an author without a name, files of every size and name
+    text = "第一行：<检查>&整改\r\n第二行\r第三行\n\n第五行"
+    files = [
+        SimpleUploadedFile("照片<1>&.pdf", b"%PDF-1.4\n" + b"x" * 2000, "application/pdf"),
+        SimpleUploadedFile("纪要.pdf", b"%PDF-1.4\n" + b"x" * 300, "application/pdf"),
+    ]
+    a = f.assignment(
+        f.measure(j=county, text="<b>长</b>措施" * 30), unit_b, due=dt.date(2024, 7, 1)
+    )
+    request_completion(a, liaison_b, text=text, percent=95, files=files)
+    get_user_model().objects.filter(pk=liaison_b.pk).update(first_name="", last_name="")
+    Assignment.objects.filter(pk=a.pk).update(original_due_date=dt.date(2024, 6, 1))
+    unit_b.name = "乡镇<应急>&办"
+    unit_b.save()
+    bare = f.assignment(f.measure(j=county, text="无佐证"), unit_a, due=dt.date(2024, 8, 1))
+    ProgressReport.objects.create(  # made before evidence was required
+        assignment=bare,
+        author=liaison_a,
+        kind=ProgressReport.Kind.COMPLETION,
+        text="完成",
+        percent=100,
+    )
+    lost = f.assignment(f.measure(j=county, text="无申请记录"), unit_a)
+    Assignment.objects.filter(pk__in=[bare.pk, lost.pk]).update(status=S.REQUESTED)
+    later = f.assignment(f.measure(j=county, text="延期"), unit_a, due=dt.date(2024, 8, 1))
+    request_extension(later, liaison_a, reason="原因<一>\n原因二")
+
+    response = login(office).get(URL)
+    completion, extension = response.context["table"], response.context["extension_table"]
+    rows = [row.record for row in completion.paginated_rows]
+    assert len(rows) == 4
+    extensions = [row.record for row in extension.paginated_rows]
+    assert len(extensions) == 2
+    old_completion, old_extension = _old_tables()
+    ours = _table_html(completion)
+    assert ours == _table_html(old_completion(rows))
+    assert _table_html(extension) == _table_html(old_extension(extensions, prefix="ext-"))
+    for seen in ("第一行：&lt;检查&gt;&amp;整改<br>第二行<br>第三行<br><br>第五行", "liaison_b ·",
+                 "照片&lt;1&gt;&amp;.pdf", "未附佐证材料", "（未找到办结申请记录）",
+                 'value="t0ken&lt;&amp;&gt;"', "原定 2024年6月1日", "乡镇&lt;应急&gt;&amp;办"):  # fmt: skip
+        assert seen in ours, seen
+
+
+def test_a_leaders_tables_are_the_old_markup_without_actions(
+    login, leader, requested, pending_extension
+):
+    response = login(leader).get(URL)
+    completion, extension = response.context["table"], response.context["extension_table"]
+    old_completion, old_extension = _old_tables()
+    rows = [row.record for row in completion.paginated_rows]
+    extensions = [row.record for row in extension.paginated_rows]
+    ours = _table_html(completion)
+    assert ours == _table_html(old_completion(rows, exclude=("actions",)))
+    assert "review-quick" not in ours
+    old = old_extension(extensions, prefix="ext-", exclude=("actions",))
+    assert _table_html(extension) == _table_html(old)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tasks import services
-from tasks.models import Assignment
+from tasks.models import Assignment, Measure, ProgressReport
 from tests import factories as f
 
 D = dt.date
@@ -230,3 +230,248 @@ def test_unit_page_query_count(
         response = client.get(_detail(unit_a))
     assert len(response.context["table"].page.object_list) == min(size, 50)
     assert len(response.context["history"]) == min(20, size + (size + 4) // 5)
+
+
+# ---- what the page works out itself: the same as the rules and templates it replaced --------
+
+
+@pytest.fixture
+def varied(county, unit_a, liaison_a, on_day):
+    """Every status and recurrence; due dates past, today, within 7 days, later and none;
+    reports in some periods and not others; percents behind and ahead of 序时进度."""
+    on_day(ON)
+    n = f.notice(county, year=2024)
+    recurrences = ["", "weekly", "monthly", "quarterly", "semiannual", "yearly"]
+    dues = [None, D(2024, 6, 1), ON, D(2024, 7, 4), D(2024, 7, 7), D(2024, 7, 8), D(2024, 12, 31)]
+    made = []
+    for i in range(42):
+        a = f.assignment(
+            f.measure(n, text=f"措施<{i}>&'\"" * (1 + 20 * (i % 2)), recurrence=recurrences[i % 6]),
+            unit_a,
+            start=D(2024, 1, 1) + dt.timedelta(days=9 * (i % 7)),
+            due=dues[i % 7],
+        )
+        if i % 3:
+            services.report_progress(
+                assignment=a,
+                author=liaison_a,
+                text="进展",
+                percent=(20 * i) % 100,
+                period_start=D(2024, 6, 3) - dt.timedelta(days=40 * (i % 4)),
+            )
+        made.append(a)
+    for i, a in enumerate(made[::5]):
+        Assignment.objects.filter(pk=a.pk).update(status=list(S.values)[i % 4])
+    Measure.objects.filter(assignments__in=made[1::4]).update(withdrawn=True)
+    # Due within 7 days but ahead of 序时进度: yellow for the date alone.
+    Assignment.objects.filter(pk__in=[a.pk for a in made[2::7] + made[3::7]]).update(
+        latest_percent=100
+    )
+    return Assignment.objects.filter(unit=unit_a)
+
+
+def test_light_rank_is_that_of_stats_and_of_the_model(varied):
+    from tasks import stats
+    from tasks.unit_rows import with_light_rank as _with_light_rank
+
+    ours = dict(_with_light_rank(varied, on=ON).values_list("pk", "light_rank"))
+    theirs = dict(stats.with_light_rank(varied, on=ON).values_list("pk", "light_rank"))
+    assert ours == theirs and set(ours.values()) == {0, 1, 2}
+    rank = {"red": 2, "yellow": 1, "green": 0}
+    model = {a.pk: rank[a.light(ON)] for a in varied.prefetch_related("reports")}
+    assert ours == model
+
+
+# tasks/partials/stats_percent.html (with assignment_percent.html inlined) and
+# tasks/partials/assignment_due.html, as the table rendered them before its cells were built
+# in Python.
+OLD_PERCENT = (
+    '<span class="percent"><progress max="100" value="{{ assignment.latest_percent }}">'
+    "{{ assignment.latest_percent }}%</progress> {{ assignment.latest_percent }}%</span>"
+    '{% if assignment.latest_report_at %}<div class="muted small">'
+    '{{ assignment.latest_report_at|date:"n月j日" }}报送</div>{% else %}'
+    '<div class="muted small">尚未报送</div>{% endif %}'
+    '{% if lag %}<div class="lag">落后序时进度{{ lag }}个百分点</div>{% endif %}'
+)
+OLD_DUE = (
+    '{% if assignment.due_date %}<div class="due-cell"><span class="due">'
+    '{{ assignment.due_date|date:"Y年n月j日" }}</span>{% if due.late %}'
+    '<span class="due-note red">逾期{{ due.late }}天</span>{% elif due.left == 0 %}'
+    '<span class="due-note yellow">今天到期</span>{% elif due.left %}'
+    '<span class="due-note yellow">还有{{ due.left }}天</span>{% endif %}{% if due.extended %}'
+    '<div class="muted small">原定{{ assignment.original_due_date|date:"Y年n月j日" }}，已延期'
+    '</div>{% endif %}</div>{% else %}<span class="muted">未设时限</span>{% endif %}'
+)
+
+
+def test_percent_and_due_cells_are_what_the_templates_wrote(varied):
+    from django.template import Context, Template
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    from tasks.tables import UnitAssignmentsTable, due_info
+    from tasks.unit_rows import with_light_rank as _with_light_rank
+
+    rows = list(_with_light_rank(varied, on=ON).select_related("measure__task__notice"))
+    # A report at 16:30 UTC: the day shown is Beijing's (1 July), not UTC's.
+    late_evening = dt.datetime(2024, 6, 30, 16, 30, tzinfo=dt.UTC)
+    rows[0].latest_report_at, rows[1].latest_report_at = late_evening, None
+    rows[2].original_due_date = D(2024, 5, 1)  # extended
+    table = UnitAssignmentsTable([], today=ON)
+    lags = set()
+    for a in rows:
+        lag = a.schedule_lag(ON) if a.light_rank != 2 else 0
+        lags.add(bool(lag))
+        old = Template(OLD_PERCENT).render(Context({"assignment": a, "lag": lag}))
+        assert str(table.render_latest_percent(a)) == old
+        due = due_info(a, ON)
+        old = Template(OLD_DUE).render(Context({"assignment": a, "due": due, "today": ON}))
+        assert str(table.render_due_date(a)) == old
+        assert str(table.render_measure(a)) == format_html(
+            '<a href="{}">{}</a><div class="muted small">{} · {}</div>{}',
+            reverse("assignment_detail", args=[a.pk]),
+            a.measure.text if len(a.measure.text) <= 80 else a.measure.text[:80] + "…",
+            a.measure.task.notice.title,
+            a.measure.task,
+            mark_safe('<span class="tag">已撤销</span>') if a.measure.withdrawn else "",
+        )
+        assert str(table.render_role(a)) == format_html(
+            '<span class="chip role-{}">{}</span>', a.role, a.get_role_display()
+        )
+        assert str(table.render_status(a)) == format_html(
+            '<span class="status status-{}">{}</span>', a.status, a.get_status_display()
+        )
+    assert lags == {True, False}
+    assert {a.measure.withdrawn for a in rows} == {True, False}
+    assert {len(a.measure.text) > 80 for a in rows} == {True, False}
+    assert "7月1日报送" in str(table.render_latest_percent(rows[0]))
+
+
+def test_history_compiled_once_is_the_history_of_the_models(data, unit_a, liaison_a):
+    from tasks.views.workbench import unit_history
+
+    services.report_progress(assignment=data["behind"], author=liaison_a, text="更正", percent=45)
+    Assignment.objects.filter(pk=data["late"].pk).update(status=S.IN_PROGRESS)  # no history
+    f.assignment(f.measure(data["late"].measure.task.notice, text="<新>任务"), unit_a)
+    mine = Assignment.objects.filter(unit=unit_a)
+
+    def seen(history: list[dict]) -> list[tuple]:
+        return [
+            (
+                h["record"].history_id,
+                h["record"].history_date,
+                h["record"].history_user and h["record"].history_user.get_full_name(),
+                h["record"].history_user and h["record"].history_user.get_username(),
+                h["record"].measure.text,
+                h["changes"],
+            )
+            for h in history
+        ]
+
+    models = seen(unit_history(mine, limit=5))
+    assert len(models) == 5 and {row[3] for row in models} >= {"liaison_a", None}
+    assert seen(unit_history(mine, limit=5, key="k")) == models  # compiled
+    assert seen(unit_history(mine, limit=5, key="k")) == models  # run again
+
+
+def test_reports_compiled_once_are_the_reports_of_the_models(data, unit_a, liaison_a):
+    from tasks.models import Evidence
+    from tasks.views.workbench import unit_reports
+
+    liaison_a.first_name, liaison_a.last_name = "小", "李"
+    liaison_a.save()
+    r = services.report_progress(
+        assignment=data["late"], author=liaison_a, text="<已完成>" * 30, percent=100
+    )
+    ProgressReport.objects.filter(pk=r.pk).update(kind=ProgressReport.Kind.COMPLETION)
+    for name in ("a.pdf", "b.jpg"):
+        Evidence.objects.create(report=r, file=f"x/{name}", original_name=name)
+    mine = Assignment.objects.filter(unit=unit_a)
+
+    def seen(reports: list) -> list[tuple]:
+        return [
+            (r.pk, r.created_at, r.kind, r.percent, r.text, r.evidence_count,
+             r.author.get_full_name(), r.author.get_username(), r.assignment.measure.text)
+            for r in reports
+        ]  # fmt: skip
+
+    models = seen(unit_reports(unit_a, mine, limit=3))
+    assert len(models) == 3 and models[0][2:6] == ("completion", 100, "<已完成>" * 30, 2)
+    assert seen(unit_reports(unit_a, mine, limit=3, key="k")) == models  # compiled
+    assert seen(unit_reports(unit_a, mine, limit=3, key="k")) == models  # run again
+
+
+# The 最近报送 and 变更记录 blocks of templates/tasks/unit_detail.html before they were built in
+# Python (tasks/unit_html.py).
+OLD_REPORTS = """      {% if reports %}
+      <table class="grid unit-reports">
+        <thead><tr><th>报送时间</th><th>措施</th><th>进度</th><th>进展情况</th><th>报送人</th></tr></thead>
+        <tbody>
+        {% for r in reports %}
+          <tr>
+            <td data-label="报送时间">{{ r.created_at|date:"Y年n月j日 H:i" }}{% if r.kind == "completion" %}<div><span class="tag">申请办结</span></div>{% endif %}</td>
+            <td data-label="措施">{{ r.assignment.measure.text|truncatechars:40 }}</td>
+            <td data-label="进度">{{ r.percent }}%</td>
+            <td data-label="进展情况">{{ r.text|truncatechars:80 }}{% if r.evidence_count %}<div class="muted small">佐证材料{{ r.evidence_count }}份</div>{% endif %}</td>
+            <td data-label="报送人">{{ r.author.get_full_name|default:r.author.get_username }}</td>
+          </tr>
+        {% endfor %}
+        </tbody>
+      </table>
+      {% else %}<p class="muted">本单位尚未报送进展。</p>{% endif %}"""
+OLD_HISTORY = """      {% if history %}
+      <table class="grid unit-history">
+        <thead><tr><th>时间</th><th>操作人</th><th>措施</th><th>变更</th></tr></thead>
+        <tbody>
+        {% for h in history %}
+          <tr>
+            <td data-label="时间">{{ h.record.history_date|date:"Y年n月j日 H:i" }}</td>
+            <td data-label="操作人">{% if h.record.history_user %}{{ h.record.history_user.get_full_name|default:h.record.history_user.get_username }}{% else %}<span class="muted">系统</span>{% endif %}</td>
+            <td data-label="措施">{{ h.record.measure.text|truncatechars:30 }}</td>
+            <td data-label="变更">{{ h.changes|join:"；" }}</td>
+          </tr>
+        {% endfor %}
+        </tbody>
+      </table>
+      {% else %}<p class="muted">暂无变更记录。</p>{% endif %}"""
+
+
+def _spaced(html: str) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", str(html)).strip()
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_reports_and_history_are_what_the_template_wrote(
+    login, office, data, unit_a, liaison_a, empty
+):
+    from django.template import Context, Template
+
+    from tasks.models import Evidence
+    from tasks.unit_html import history_html, reports_html
+
+    if not empty:
+        liaison_a.first_name, liaison_a.last_name = "小<李>", ""
+        liaison_a.save()
+        r = services.report_progress(
+            assignment=data["late"], author=liaison_a, text="<已完成>&" * 30, percent=100
+        )
+        ProgressReport.objects.filter(pk=r.pk).update(kind=ProgressReport.Kind.COMPLETION)
+        Evidence.objects.create(report=r, file="x/a.pdf", original_name="a.pdf")
+        f.assignment(f.measure(data["late"].measure.task.notice, text="<新>&任务" * 9), unit_a)
+    unit = unit_a if not empty else f.unit(unit_a.jurisdiction, "县空单位")
+    response = login(office).get(_detail(unit))
+    reports, history = response.context["reports"], response.context["history"]
+    assert (len(reports), len(history)) == ((0, 0) if empty else (3, 8))
+    context = Context({"reports": reports, "history": history})
+    old_reports = Template(OLD_REPORTS).render(context)
+    old_history = Template(OLD_HISTORY).render(context)
+    assert _spaced(reports_html(reports)) == _spaced(old_reports)
+    assert _spaced(history_html(history)) == _spaced(old_history)
+    page = _spaced(response.text)
+    assert _spaced(old_reports) in page and _spaced(old_history) in page
+    if not empty:
+        assert "系统" in old_history
+        assert "佐证材料1份" in old_reports
+        assert 10 < old_reports.count("&lt;已完成&gt;") < 30  # truncated

@@ -1,0 +1,261 @@
+"""安委办：工作台、单位 (tasks/views/workbench.py · workbench, unit_list, unit_detail)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from safetyplan.tables import BoundedTable
+from tasks.models import Assignment
+from tasks.tables.cells import (
+    _cn_date,
+    _esc,
+    _label,
+    _url_of,
+    due_info,
+    light_html,
+)
+
+
+def place_note(record) -> str:
+    """Where a unit is, when a table spans several counties (every county has its 城关镇)."""
+    place = getattr(record, "place", "")
+    return format_html('<span class="muted small">（{}）</span>', place) if place else ""
+
+
+_ZERO = format_html('<span class="muted">{}</span>', 0)
+_LIGHT_NAMES = {2: "red", 1: "yellow", 0: "green"}
+
+
+def rate_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def nulls_last(name: str):
+    """``order_<column>`` for a figure that may be NULL: the units without one go last."""
+
+    def order(self, queryset, is_descending):
+        from django.db.models import F
+
+        field = F(name).desc(nulls_last=True) if is_descending else F(name).asc(nulls_last=True)
+        return queryset.order_by(field, "order", "pk"), True
+
+    return order
+
+
+class UnitFiguresTable(BoundedTable):
+    """Units annotated by ``tasks.stats.unit_figures``. Each count links to the 措施台账 it
+    counts (``measure_list`` with ``unit``, ``status``, ``timing`` and ``year``)."""
+
+    light = tables.Column("灯", empty_values=(), order_by=("light_rank", "late", "due_soon"))
+    name = tables.Column("单位", order_by=("order", "pk"))
+    assigned = tables.Column("分配")
+    done = tables.Column("已办结")
+    late = tables.Column("逾期", attrs={"th": {"title": "超过完成时限未办结，或周期性任务漏报"}})
+    due_soon = tables.Column("临期", attrs={"th": {"title": "7天内到期（含今天）"}})
+    behind = tables.Column("进度滞后", attrs={"th": {"title": "最新进度落后于序时进度"}})
+    completion_rate = tables.Column("完成率", attrs={"th": {"title": "已办结 ÷ 分配"}})
+    on_time_rate = tables.Column(
+        "按时办结率",
+        attrs={"th": {"title": "按原定时限办结 ÷ 应办结（已办结或原定时限已过）"}},
+    )
+
+    class Meta:
+        attrs = {"class": "grid figures"}
+        order_by = ("-light", "-late")
+        empty_text = "没有符合条件的单位。"
+
+    def __init__(self, *args, year: int | None = None, **kwargs):
+        from django.urls import NoReverseMatch
+
+        super().__init__(*args, **kwargs)
+        self.year = year
+        try:
+            self.measure_url = reverse("measure_list")
+        except NoReverseMatch:  # the 措施台账 is not built: plain numbers
+            self.measure_url = ""
+
+    order_completion_rate = nulls_last("completion_rate")
+    order_on_time_rate = nulls_last("on_time_rate")
+
+    def _count(self, value: int, unit, **params) -> str:
+        from urllib.parse import urlencode
+
+        if not value:
+            return _ZERO
+        if not self.measure_url:
+            return str(value)
+        query = {"unit": unit.pk, **params, **({"year": self.year} if self.year else {})}
+        return format_html('<a href="{}?{}">{}</a>', self.measure_url, urlencode(query), value)
+
+    def render_light(self, record) -> str:
+        from tasks.stats import light_name
+
+        return light_html(light_name(record.light_rank))
+
+    def render_name(self, record) -> str:
+        url = reverse("unit_detail", args=[record.pk])
+        return format_html(
+            '<a href="{}{}">{}</a>{}',
+            url,
+            f"?year={self.year}" if self.year else "",
+            record.name,
+            place_note(record),
+        )
+
+    def render_assigned(self, value, record) -> str:
+        return self._count(value, record)
+
+    def render_done(self, value, record) -> str:
+        return self._count(value, record, status=Assignment.Status.DONE)
+
+    def render_late(self, value, record) -> str:
+        return self._count(value, record, timing="overdue")
+
+    def render_due_soon(self, value, record) -> str:
+        return self._count(value, record, timing="due_soon")
+
+    def render_behind(self, value, record) -> str:
+        if not value:
+            return _ZERO
+        url = reverse("unit_detail", args=[record.pk])
+        query = f"?sort=-light{f'&year={self.year}' if self.year else ''}"
+        return format_html('<a href="{}{}">{}</a>', url, query, value)
+
+    def render_completion_rate(self, value) -> str:
+        return rate_text(value)
+
+    def render_on_time_rate(self, value) -> str:
+        return rate_text(value)
+
+    def value_light(self, record) -> str:
+        return {2: "红", 1: "黄", 0: "绿"}[record.light_rank]
+
+
+class UnitAssignmentsTable(BoundedTable):
+    """Everything assigned to one unit (``stats.with_light_rank`` annotations)."""
+
+    light = tables.Column(
+        "灯",
+        empty_values=(),
+        order_by=("light_rank", "-due_date"),
+        attrs={"td": {"class": "col-light"}},
+    )
+    measure = tables.Column(
+        "措施",
+        order_by=("measure__task__notice", "measure__task__order"),
+        attrs={"td": {"class": "col-measure"}},
+    )
+    role = tables.Column("角色", attrs=_label("角色"))
+    latest_percent = tables.Column("最新进度", attrs=_label("最新进度"))
+    due_date = tables.Column("完成时限", attrs=_label("完成时限"))
+    status = tables.Column("状态", attrs=_label("状态"))
+
+    class Meta:
+        model = Assignment
+        fields = ()
+        sequence = ("light", "measure", "role", "latest_percent", "due_date", "status")
+        attrs = {"class": "grid cards unit-assignments"}
+        row_attrs = {"class": lambda record: f"row-{_LIGHT_NAMES[record.light_rank]}"}
+        order_by = ("-light", "due_date")
+        empty_text = "没有分配给本单位的任务。"
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self._detail_url = _url_of("assignment_detail")
+
+    def order_due_date(self, queryset, is_descending):
+        from django.db.models import F
+
+        key = (
+            F("due_date").desc(nulls_last=True)
+            if is_descending
+            else F("due_date").asc(nulls_last=True)
+        )
+        return queryset.order_by(key, "pk"), True
+
+    def render_light(self, record: Assignment) -> str:
+        from tasks.stats import light_name
+
+        return light_html(light_name(record.light_rank))
+
+    def render_measure(self, record: Assignment) -> str:
+        # assignment_measure_cell's markup, with the link's pattern reversed once a table
+        # (tests/tasks/test_unit_pages.py compares the two).
+        measure = record.measure
+        text = measure.text if len(measure.text) <= 80 else measure.text[:80] + "…"
+        withdrawn = '<span class="tag">已撤销</span>' if measure.withdrawn else ""
+        return mark_safe(
+            f'<a href="{_esc(self._detail_url(record.pk))}">{_esc(text)}</a>'
+            f'<div class="muted small">{_esc(measure.task.notice.title)} · '
+            f"{_esc(measure.task)}</div>{withdrawn}"
+        )
+
+    def render_role(self, record: Assignment) -> str:
+        role = _ROLE_LABELS.get(record.role, record.role)
+        return mark_safe(f'<span class="chip role-{_esc(record.role)}">{_esc(role)}</span>')
+
+    def render_latest_percent(self, record: Assignment) -> str:
+        lag = record.schedule_lag(self.today) if record.light_rank != 2 else 0
+        return mark_safe(_percent_cell(record, lag))
+
+    def render_due_date(self, record: Assignment) -> str:
+        return mark_safe(_due_cell(record, due_info(record, self.today)))
+
+    def render_status(self, record: Assignment) -> str:
+        status = _STATUS_LABELS.get(record.status, record.status)
+        return mark_safe(f'<span class="status status-{_esc(record.status)}">{_esc(status)}</span>')
+
+
+_ROLE_LABELS = dict(Assignment.Role.choices)
+_STATUS_LABELS = dict(Assignment.Status.choices)
+
+# The unit page's cells as strings: two template renderings a row were a third of the page.
+# The markup is that of tasks/partials/stats_percent.html (with assignment_percent.html) and
+# assignment_due.html; tests/tasks/test_unit_pages.py compares them.
+
+
+def _percent_cell(record: Assignment, lag: int) -> str:
+    """The latest percent as a bar and a number, when reported, and ``lag`` when behind."""
+    from django.utils import timezone
+
+    p = record.latest_percent
+    reported = record.latest_report_at
+    if reported:
+        local = timezone.localtime(reported)
+        when = f'<div class="muted small">{local.month}月{local.day}日报送</div>'
+    else:
+        when = '<div class="muted small">尚未报送</div>'
+    behind = f'<div class="lag">落后序时进度{lag}个百分点</div>' if lag else ""
+    return (
+        f'<span class="percent"><progress max="100" value="{p}">{p}%</progress> {p}%</span>'
+        f"{when}{behind}"
+    )
+
+
+def _due_cell(record: Assignment, due: dict) -> str:
+    """The due date, days late or left (``due_info``), and the original date if extended."""
+    if not record.due_date:
+        return '<span class="muted">未设时限</span>'
+    if due["late"]:
+        note = f'<span class="due-note red">逾期{due["late"]}天</span>'
+    elif due["left"] == 0:
+        note = '<span class="due-note yellow">今天到期</span>'
+    elif due["left"]:
+        note = f'<span class="due-note yellow">还有{due["left"]}天</span>'
+    else:
+        note = ""
+    extended = (
+        f'<div class="muted small">原定{_cn_date(record.original_due_date)}，已延期</div>'
+        if due["extended"]
+        else ""
+    )
+    return (
+        f'<div class="due-cell"><span class="due">{_cn_date(record.due_date)}</span>'
+        f"{note}{extended}</div>"
+    )
