@@ -5,7 +5,8 @@ rules for late, due soon, behind schedule… over each joined assignment): on a 
 workbench that is more time than the database takes to run it. Its SQL and parameters depend
 only on what the caller puts in the key (who asks, the scope, the year, the day), so the
 first request with those inputs builds the QuerySet and later ones run the same SQL again.
-Only the text is kept: every request still reads the rows afresh.
+Only the compiled query is kept: every request still reads the rows afresh, and they are
+converted as the ORM converts them (a rate is a float and a date a date on every database).
 
 A build that reads the database (a choice list evaluated into the SQL, say) is never kept:
 its SQL would depend on data the key does not name.
@@ -13,6 +14,7 @@ its SQL would depend on data the key does not name.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -20,6 +22,7 @@ from typing import TypeVar
 
 from django.db import connection
 from django.db.models import Model, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 MAX_ENTRIES = 512
@@ -28,59 +31,37 @@ _memo: OrderedDict[Hashable, tuple] = OrderedDict()
 _lock = threading.Lock()
 
 
-def sql_of(key: Hashable, build: Callable[[], QuerySet]) -> tuple[str, tuple]:
-    """The SQL and parameters of ``build()``, compiled on the first call with ``key``."""
-    key = (connection.vendor, key)
+def _found(key: Hashable) -> tuple | None:
     with _lock:
         found = _memo.get(key)
         if found is not None:
             _memo.move_to_end(key)
-            return found
-    queried: list[str] = []
+        return found
 
+
+def _keep(key: Hashable, compiled: tuple) -> None:
+    with _lock:
+        _memo[key] = compiled
+        while len(_memo) > MAX_ENTRIES:
+            _memo.popitem(last=False)
+
+
+def _watching(queried: list):
     def watch(execute, sql, params, many, context):
         queried.append(sql)
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(watch):
-        sql, params = build().query.sql_with_params()
-    if not queried:
-        _keep(key, (sql, tuple(params)))
-    return sql, tuple(params)
+    return connection.execute_wrapper(watch)
 
 
-def model_rows(model: type[M], key: Hashable, build: Callable[[], QuerySet[M]]) -> list[M]:
-    """The instances (with their annotations as attributes) that ``build()`` would give."""
-    sql, params = sql_of(key, build)
-    return list(model.objects.raw(sql, params))
-
-
-def value_rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
-    """The rows of a ``values_list()`` query, as the database returns them: for counts and
-    numbers only (no converters run, so a date would come back as SQLite's text)."""
-    sql, params = sql_of(key, build)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def converted_rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
-    """The rows of ``build()``, a ``values_list()`` query, converted as the ORM converts them
-    (dates are dates on SQLite too): ``value_rows`` for rows that are not only numbers. The
-    compiler of the first call is kept with the SQL, for its converters."""
-    key = (connection.vendor, "converted", key)
-    with _lock:
-        found = _memo.get(key)
-        if found is not None:
-            _memo.move_to_end(key)
+def compiled(key: Hashable, build: Callable[[], QuerySet]) -> tuple[str, tuple, SQLCompiler]:
+    """The SQL, parameters and compiler of ``build()``, compiled on the first call with
+    ``key``."""
+    key = (connection.vendor, key)
+    found = _found(key)
     if found is None:
         queried: list[str] = []
-
-        def watch(execute, sql, params, many, context):
-            queried.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(watch):
+        with _watching(queried):
             queryset = build()
             compiler = queryset.query.get_compiler(queryset.db)
             sql, params = compiler.as_sql()
@@ -88,24 +69,50 @@ def converted_rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
         if not queried:
             _keep(key, found)
     sql, params, compiler = found
+    # The kept compiler serves this thread's connection (its converters read it).
+    compiler = copy.copy(compiler)
+    compiler.connection = connection
+    return sql, params, compiler
+
+
+def _rows(key: Hashable, build: Callable[[], QuerySet]) -> tuple[list[tuple], SQLCompiler]:
+    sql, params, compiler = compiled(key, build)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
-    if converters:
-        return [tuple(row) for row in compiler.apply_converters(rows, converters)]
-    return rows
+    return list(compiler.results_iter([rows])), compiler
+
+
+def value_rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
+    """The rows of ``build()``, a ``values_list()`` query, as the ORM gives them."""
+    rows, _compiler = _rows(key, build)
+    return [tuple(row) for row in rows]
+
+
+def model_rows(model: type[M], key: Hashable, build: Callable[[], QuerySet[M]]) -> list[M]:
+    """The instances ``build()`` gives, with their annotations as attributes (what Django's
+    ModelIterable does, without ``select_related``)."""
+    rows, compiler = _rows(key, build)
+    info, db = compiler.klass_info, compiler.using
+    fields = info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    names = [column[0].target.attname for column in compiler.select[start:end]]
+    annotations = compiler.annotation_col_map.items()
+    objects = []
+    for row in rows:
+        obj = info["model"].from_db(db, names, row[start:end])
+        for name, position in annotations:
+            setattr(obj, name, row[position])
+        objects.append(obj)
+    return objects
 
 
 def aggregate(key: Hashable, run: Callable[[], dict]) -> dict:
     """``run()`` is one ``QuerySet.aggregate()``: the first call with ``key`` runs it and keeps
     the one query it ran; later calls run that query. The result maps each alias to its value
-    as the database returns it: for counts and numbers only."""
+    as the database returns it: for counts only."""
     key = (connection.vendor, "aggregate", key)
-    with _lock:
-        found = _memo.get(key)
-        if found is not None:
-            _memo.move_to_end(key)
+    found = _found(key)
     if found is not None:
         with connection.cursor() as cursor:
             cursor.execute(*found)
@@ -122,13 +129,6 @@ def aggregate(key: Hashable, run: Callable[[], dict]) -> dict:
     if len(ran) == 1:
         _keep(key, ran[0])
     return result
-
-
-def _keep(key: Hashable, compiled: tuple) -> None:
-    with _lock:
-        _memo[key] = compiled
-        while len(_memo) > MAX_ENTRIES:
-            _memo.popitem(last=False)
 
 
 def clear() -> None:

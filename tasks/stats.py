@@ -267,7 +267,6 @@ def by_month(
     if key is None:
         completed, overdue = dict(completed_query()), dict(overdue_query())
     else:
-        # Raw rows: PostgreSQL's EXTRACT gives a numeric, which Django would have made an int.
         completed = {
             int(m): n for m, n in sqlmemo.value_rows(("completed", key, year, on), completed_query)
         }

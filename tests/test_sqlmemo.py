@@ -46,6 +46,9 @@ def test_kept_sql_gives_what_the_queryset_gives(load):
     first = stats.unit_figure_rows(units, assignments, on=TODAY, key="county")
     again = stats.unit_figure_rows(units, assignments, on=TODAY, key="county")
     assert sorted(map(_figures, first)) == direct == sorted(map(_figures, again))
+    # Converted as the ORM converts them: a rate is a float on PostgreSQL too, not a Decimal.
+    assert {type(u.completion_rate) for u in again} == {float}
+    assert {type(u.is_active) for u in again} == {bool}
     assert stats.totals(assignments, on=TODAY, key="county") == stats.totals(
         assignments, on=TODAY, key="county"
     )

@@ -186,7 +186,7 @@ def unit_history(
 ) -> list[dict]:
     """The latest changes to ``assignments`` (who, when, what), in one query. With a ``key``
     naming everything ``assignments`` depends on, the query is compiled once
-    (``sqlmemo.converted_rows``): its four subqueries cost more to build than to run."""
+    (``sqlmemo.value_rows``): its four subqueries cost more to build than to run."""
     historical = Assignment.history.model
 
     def build() -> QuerySet:
@@ -208,7 +208,7 @@ def unit_history(
     if key is None:
         records = list(build())
     else:
-        rows = sqlmemo.converted_rows(
+        rows = sqlmemo.value_rows(
             ("unit_history", key, limit), lambda: build().values_list(*_HISTORY_FIELDS)
         )
         records = [_history_record(historical, row) for row in rows]
@@ -289,7 +289,7 @@ def unit_reports(
 ) -> list[ProgressReport]:
     """The latest reports of ``unit`` on ``assignments``, with their author, measure and
     number of files. With a ``key`` naming everything ``assignments`` depends on, the query
-    is compiled once (``sqlmemo.converted_rows``)."""
+    is compiled once (``sqlmemo.value_rows``)."""
 
     def build() -> QuerySet[ProgressReport]:
         return (
@@ -298,12 +298,15 @@ def unit_reports(
             # (4 s → 15 ms at 4 million).
             ProgressReport.objects.filter(assignment__unit=unit, assignment__in=assignments)
             .select_related("author", "assignment__measure")
-            .annotate(evidence_count=Count("evidence"))[:limit]
+            .annotate(evidence_count=Count("evidence"))
+            # Explicit: a GROUP BY query does not take Meta.ordering, and PostgreSQL then
+            # gave any ten reports, not the latest.
+            .order_by("-created_at", "-id")[:limit]
         )
 
     if key is None:
         return list(build())
-    rows = sqlmemo.converted_rows(
+    rows = sqlmemo.value_rows(
         ("unit_reports", unit.pk, key, limit), lambda: build().values_list(*_REPORT_FIELDS)
     )
     return [_report(row) for row in rows]

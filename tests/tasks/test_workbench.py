@@ -323,3 +323,34 @@ def test_empty_scope_says_there_is_nothing_yet(login, township_office, on_day):
     assert response.status_code == 200
     assert "所选范围内还没有分配任务" in response.text
     assert "<svg" not in response.text
+
+
+@pytest.mark.parametrize("year", [2026, None])
+def test_figure_cells_read_as_format_html_wrote_them(db, year):
+    """The workbench's cells are f-strings now; this is what format_html and urlencode wrote."""
+    from types import SimpleNamespace
+    from urllib.parse import urlencode
+
+    from django.utils.html import format_html
+
+    from tasks.tables import UnitFiguresTable, place_note
+
+    unit = SimpleNamespace(pk=7, name='县"应急"<局>&', place="交城县", light_rank=2)
+    table = UnitFiguresTable([], year=year)
+    measures, unit_url = reverse("measure_list"), reverse("unit_detail", args=[7])
+
+    def old_count(value, **params):
+        query = {"unit": 7, **params, **({"year": year} if year else {})}
+        return format_html('<a href="{}?{}">{}</a>', measures, urlencode(query), value)
+
+    assert table.render_assigned(12, unit) == old_count(12)
+    assert table.render_done(3, unit) == old_count(3, status=S.DONE)
+    assert table.render_late(2, unit) == old_count(2, timing="overdue")
+    assert table.render_due_soon(1, unit) == old_count(1, timing="due_soon")
+    assert table.render_late(0, unit) == format_html('<span class="muted">{}</span>', 0)
+    assert table.render_name(unit) == format_html(
+        '<a href="{}{}">{}</a>{}', unit_url, f"?year={year}" if year else "", unit.name,
+        place_note(unit),
+    )  # fmt: skip
+    query = f"?sort=-light{f'&year={year}' if year else ''}"
+    assert table.render_behind(4, unit) == format_html('<a href="{}{}">{}</a>', unit_url, query, 4)
