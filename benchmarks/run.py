@@ -9,7 +9,7 @@ times ``--repeat`` requests through Django's test client (the full middleware st
 auth, CSRF, messages, history…) and reports the median and the 95th percentile. Beside each
 page, its floor: a bare view behind the same middleware that checks the login and runs
 hand-written SQL for the same rows or numbers, and returns them unformatted as JSON; and the
-ratio page ÷ floor (medians). Then the 台账 export of 100,000 rows (benchmarks/ledger_export.py,
+ratio page ÷ floor (medians). A page and its floor are timed in turn, request by request. Then the 台账 export of 100,000 rows (benchmarks/ledger_export.py,
 in its own throwaway SQLite database and a fresh process, so that the peak RSS is the export's)
 and the parse of each seed notice (benchmarks/parse_speed.py). Prints a table, writes JSON to
 ``var/benchmarks.json`` and ends with one ``summary:`` line.
@@ -385,11 +385,11 @@ def _p95(times: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def time_get(client, url: str, repeat: int, budget_s: float) -> tuple[int, int, int, list]:
-    """Status, size, query count of one request; then the times of ``repeat`` requests."""
+def _count_queries(client, url: str) -> tuple[int, int, int]:
+    """Status, size and query count of one request (after a warm-up one)."""
     from django.db import connection
 
-    response = client.get(url, secure=True)  # warm-up: imports, caches, connection
+    client.get(url, secure=True)  # warm-up: imports, caches, connection
     captured: list[str] = []
 
     def count(execute, sql, params, many, context):
@@ -398,15 +398,23 @@ def time_get(client, url: str, repeat: int, budget_s: float) -> tuple[int, int, 
 
     with connection.execute_wrapper(count):
         response = client.get(url, secure=True)
+    return response.status_code, len(response.content), len(captured)
+
+
+def time_pair(client, url: str, floor: str, repeat: int, budget_s: float):
+    """The times of ``repeat`` requests to ``url`` and as many to ``floor``, taken in turn, so
+    that whatever else the machine does slows both alike."""
     times: list[float] = []
+    floor_times: list[float] = []
     started = time.perf_counter()
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        client.get(url, secure=True)
-        times.append((time.perf_counter() - t0) * 1000)
+        for target, out in ((url, times), (floor, floor_times)):
+            t0 = time.perf_counter()
+            client.get(target, secure=True)
+            out.append((time.perf_counter() - t0) * 1000)
         if time.perf_counter() - started > budget_s and len(times) >= 5:
             break
-    return response.status_code, len(response.content), len(captured), times
+    return times, floor_times
 
 
 def pages(scope_user: dict) -> list[tuple[str, str, str, str]]:
@@ -504,9 +512,10 @@ def measure_pages(repeat: int, budget_s: float, today: dt.date) -> list[PageResu
             clients[username] = Client()
             clients[username].force_login(get_user_model().objects.get(username=username))
         client = clients[username]
-        status, size, queries, times = time_get(client, url, repeat, budget_s)
         floor_url = f"/__floor__/{page}/{scope}/"
-        _s, _b, floor_queries, floor_times = time_get(client, floor_url, repeat, budget_s)
+        status, size, queries = _count_queries(client, url)
+        _s, _b, floor_queries = _count_queries(client, floor_url)
+        times, floor_times = time_pair(client, url, floor_url, repeat, budget_s)
         median, floor_median = statistics.median(times), statistics.median(floor_times)
         results.append(
             PageResult(

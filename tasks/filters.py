@@ -33,14 +33,16 @@ class MyTasksFilter(django_filters.FilterSet):
         label="关键词",
         method="filter_q",
         max_length=Q_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"placeholder": "措施内容、任务"}),
+        widget=FastTextInput(attrs={"placeholder": "措施内容、任务"}),
     )
     status = django_filters.ChoiceFilter(
-        label="状态", choices=Assignment.Status.choices, empty_label="全部状态"
-    )
+        label="状态", choices=Assignment.Status.choices, empty_label="全部状态",
+        widget=ManyOptionsSelect,
+    )  # fmt: skip
     light = django_filters.ChoiceFilter(
-        label="红黄绿灯", choices=LIGHTS, method="filter_light", empty_label="全部"
-    )
+        label="红黄绿灯", choices=LIGHTS, method="filter_light", empty_label="全部",
+        widget=ManyOptionsSelect,
+    )  # fmt: skip
 
     class Meta:
         model = Assignment

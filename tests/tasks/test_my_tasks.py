@@ -363,3 +363,33 @@ def test_a_sort_parameter_changes_nothing(login, liaison_a, county, unit_a):
         response = login(liaison_a).get(URL, {"sort": sort})
         assert response.status_code == 200
         assert _rows(response) == [late, later]
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"q": '应急"<>&', "status": "in_progress", "light": "red"}, {"light": "x"}]
+)
+def test_filter_form_reads_as_with_django_widgets(data):
+    """The filter's inputs are written in Python (safetyplan.widgets); Django wrote these."""
+    from bs4 import BeautifulSoup
+    from django import forms
+
+    from tasks.filters import MyTasksFilter
+
+    class Slow(MyTasksFilter):
+        pass
+
+    def canonical(filterset) -> list:
+        out = []
+        for name in ("q", "status", "light"):
+            tag = BeautifulSoup(str(filterset.form[name]), "lxml").select_one("input, select")
+            options = [(o["value"], o.get_text(), o.has_attr("selected")) for o in tag("option")]
+            out.append((tag.name, sorted(tag.attrs.items()), options))
+        return out
+
+    slow = Slow(data=data)
+    q = slow.form.fields["q"]
+    q.widget = forms.TextInput(attrs=dict(q.widget.attrs))  # placeholder, maxlength
+    for name in ("status", "light"):
+        field = slow.form.fields[name]
+        field.widget = forms.Select(attrs=dict(field.widget.attrs), choices=field.choices)
+    assert canonical(MyTasksFilter(data=data)) == canonical(slow)
