@@ -1,9 +1,9 @@
 """The measures of a notice page (通知详情), fetched as plain rows and written as HTML in Python.
 
 A county notice has some 200 measures and 700 unit chips: model instances for each row and a
-template include per measure and per chip were nine tenths of the page's time. The rows here
-borrow the rule methods of ``Assignment`` and ``Measure`` (light, status), so that the rules
-stay in one place, and the markup is that of the partial it replaced
+template include per measure and per chip were nine tenths of the page's time. The assignments
+are the light rows of the 措施台账 (``tasks.measure_rows``), and the measures borrow
+``Measure.status``: the rules stay the models' own, and the markup is that of the partial it replaced
 (tests/tasks/test_notice_pages.py keeps the old template and compares the two).
 """
 
@@ -16,77 +16,18 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.safestring import SafeString, mark_safe
 
 from tasks.chips import chip
+from tasks.measure_rows import Assigned, UnitAssignment, assignments_by_measure
 from tasks.models import Assignment, Measure, Notice, Recurrence
 from tasks.tables import assignment_light, light_html, measure_light, measure_status
+from tasks.tables.cells import _cn_date
 
 ROLE_ORDER = Case(
     *[When(role=r, then=Value(i)) for i, r in enumerate(Assignment.Role.values)],
     output_field=IntegerField(),
 )
-_ROLES = dict(Assignment.Role.choices)
-_STATUSES = dict(Assignment.Status.choices)
 _RECURRENCES = dict(Recurrence.choices)
 _DONE_LABEL = Assignment.Status.DONE.label
-_ASSIGNMENT_FIELDS = (
-    "measure_id",
-    "unit__name",
-    "role",
-    "status",
-    "due_date",
-    "start_date",
-    "latest_percent",
-    "missed_periods",
-)
 _MEASURE_FIELDS = ("id", "task_id", "text", "topic", "recurrence", "due_date", "withdrawn")
-
-
-class _Unit:
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
-
-
-class AssignmentRow:
-    """What a chip and the lights read of an assignment, without a model instance."""
-
-    __slots__ = (
-        "due_date",
-        "latest_percent",
-        "missed_periods",
-        "role",
-        "start_date",
-        "status",
-        "unit",
-    )
-    # The model's own rules, borrowed: they read only the attributes above (``light`` reads
-    # ``missed_periods_list`` only when no ``missed_periods`` is given, and it always is).
-    Status = Assignment.Status
-    is_overdue = Assignment.is_overdue
-    is_due_soon = Assignment.is_due_soon
-    schedule_lag = Assignment.schedule_lag
-    light = Assignment.light
-
-    def __init__(self, row: tuple, units: dict[str, _Unit]):
-        (_, name, self.role, self.status, self.due_date) = row[:5]
-        (self.start_date, self.latest_percent, self.missed_periods) = row[5:]
-        unit = units.get(name)
-        if unit is None:
-            unit = units[name] = _Unit(name)
-        self.unit = unit
-
-    def get_role_display(self) -> str:
-        return _ROLES.get(self.role, self.role)
-
-    def get_status_display(self) -> str:
-        return _STATUSES.get(self.status, self.status)
-
-
-class _Assignments(list):
-    """A measure's assignments, read by ``Measure.status`` as ``measure.assignments.all()``."""
-
-    def all(self) -> _Assignments:
-        return self
 
 
 class MeasureRow:
@@ -110,7 +51,7 @@ class MeasureRow:
     def __init__(self, row: tuple):
         (self.pk, self.task_id, self.text, self.topic, self.recurrence) = row[:5]
         (self.due_date, self.withdrawn) = row[5:]
-        self.assignments = _Assignments()
+        self.assignments = Assigned()
 
 
 def notice_measures(notice: Notice, today: dt.date) -> list[MeasureRow]:
@@ -121,16 +62,17 @@ def notice_measures(notice: Notice, today: dt.date) -> list[MeasureRow]:
         .order_by("order", "id")
         .values_list(*_MEASURE_FIELDS)
     ]
-    by_id = {m.pk: m for m in measures}
     assignments = (
         Assignment.objects.filter(measure__task__notice=notice)
         .with_missed_periods(on=today)
         .order_by(ROLE_ORDER, "unit__order", "unit_id")
-        .values_list(*_ASSIGNMENT_FIELDS)
     )
-    units: dict[str, _Unit] = {}
-    for row in assignments:
-        by_id[row[0]].assignments.append(AssignmentRow(row, units))
+    for measure, assigned in zip(
+        measures,
+        assignments_by_measure([m.pk for m in measures], assignments).values(),
+        strict=True,
+    ):
+        measure.assignments = assigned
     return measures
 
 
@@ -150,17 +92,13 @@ def decorate(measure: MeasureRow, today: dt.date, summary: dict) -> None:
     summary["done"] += measure.status_label == _DONE_LABEL
 
 
-def _date(value: dt.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 _STATUS_CLASS = {"逾期": " mstatus-late", "已办结": " mstatus-done"}
 
 
 class ChipCache(dict):
     """Chips by what they show: a county's townships recur on measure after measure."""
 
-    def get_html(self, a: AssignmentRow, light: str) -> str:
+    def get_html(self, a: UnitAssignment, light: str) -> str:
         key = (a.unit.name, a.role, a.status, a.due_date, light)
         html = self.get(key)
         if html is None:
@@ -177,7 +115,7 @@ def measure_html(m: MeasureRow, cache: ChipCache) -> str:
     else:
         chips = '<span class="muted">未分配单位</span>'
     recurrence = escape(_RECURRENCES.get(m.recurrence, m.recurrence)) if m.recurrence else "一次性"
-    due = f"{_date(m.due_date)}前" if m.due_date else "未设时限"
+    due = f"{_cn_date(m.due_date)}前" if m.due_date else "未设时限"
     status = m.status_label
     light = light_html(m.light_value) if m.light_value else ""
     return (

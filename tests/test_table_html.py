@@ -5,7 +5,7 @@ tag by tag, attribute by attribute, text by text (whitespace between tags aside)
 import datetime as dt
 
 import pytest
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.template.loader import get_template
@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from safetyplan import table_html
 from tasks.models import Assignment, Notice
+from tests.markup import canonical
 from units.models import Unit
 
 TODAY = dt.date(2026, 11, 23)
@@ -27,18 +28,6 @@ def django_tables2_markup(table, context):
         return get_template(table.template_name).render({"table": table}, request)
     finally:
         del table.context
-
-
-def canonical(node):
-    if isinstance(node, NavigableString):
-        return " ".join(node.split())
-    attrs = []
-    for key, value in sorted(node.attrs.items()):
-        if key == "value" and node.get("name") == "csrfmiddlewaretoken":
-            continue  # masked afresh on every render
-        attrs.append((key, " ".join(sorted(value)) if isinstance(value, list) else value))
-    children = [canonical(child) for child in node.children]
-    return (node.name, tuple(attrs), tuple(c for c in children if c != ""))
 
 
 def tables_of(html: str) -> list:

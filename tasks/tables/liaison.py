@@ -13,12 +13,15 @@ from safetyplan.tables import BoundedTable
 from tasks import periods
 from tasks.models import Assignment
 from tasks.tables.cells import (
-    _cn_day,
     _esc,
     _label,
     _url_of,
-    due_info,
+    due_cell,
     light_html,
+    measure_cell,
+    percent_cell,
+    role_chip,
+    status_tag,
 )
 
 
@@ -53,40 +56,9 @@ def assignment_measure_cell(record: Assignment) -> str:
     )
 
 
-def my_due_cell(record: Assignment, today: dt.date) -> str:
-    """tasks/partials/assignment_due.html (with ``due_info``), built in Python: the template
-    cost a render per row. tests/tasks/test_my_tasks.py compares the two."""
-    if not record.due_date:
-        return '<span class="muted">未设时限</span>'
-    due = due_info(record, today)
-    note = ""
-    if due["late"]:
-        note = f'<span class="due-note red">逾期{due["late"]}天</span>'
-    elif due["left"] == 0:
-        note = '<span class="due-note yellow">今天到期</span>'
-    elif due["left"]:
-        note = f'<span class="due-note yellow">还有{due["left"]}天</span>'
-    if due["extended"]:
-        original = _cn_day(record.original_due_date)
-        note += f'<div class="muted small">原定{original}，已延期</div>'
-    return f'<div class="due-cell"><span class="due">{_cn_day(record.due_date)}</span>{note}</div>'
-
-
-def my_percent_cell(record: Assignment) -> str:
-    """tasks/partials/assignment_percent.html, built in Python (see ``my_due_cell``)."""
-    from django.utils import timezone
-
-    percent = _esc(record.latest_percent)
-    bar = f'<span class="percent"><progress max="100" value="{percent}">{percent}%</progress> '
-    if record.latest_report_at:
-        day = timezone.localtime(record.latest_report_at)
-        return f'{bar}{percent}%</span><div class="muted small">{day.month}月{day.day}日报送</div>'
-    return f'{bar}{percent}%</span><div class="muted small">尚未报送</div>'
-
-
 def my_periods_cell(record: Assignment, today: dt.date) -> str:
     """tasks/partials/assignment_periods.html of ``assignment_periods``, built in Python (see
-    ``my_due_cell``); the missed periods are only worked out for an open assignment."""
+    ``tasks.tables.cells``); the missed periods are only worked out for an open assignment."""
     recurrence = record.measure.recurrence
     if not recurrence:
         return '<span class="muted">一次性</span>'
@@ -171,29 +143,19 @@ class MyTasksTable(BoundedTable):
         return light_html(self.light_of(record))
 
     def render_measure(self, record: Assignment) -> str:
-        measure = record.measure
-        text = measure.text if len(measure.text) <= 80 else measure.text[:80] + "…"
-        withdrawn = '<span class="tag">已撤销</span>' if measure.withdrawn else ""
-        # assignment_measure_cell's markup, with the link from the table's one reverse()
-        return mark_safe(
-            f'<a href="{_esc(self._detail_url(record.pk))}">{_esc(text)}</a>'
-            f'<div class="muted small">{_esc(measure.task.notice.title)} · '
-            f"{_esc(measure.task)}</div>{withdrawn}"
-        )
+        return mark_safe(measure_cell(record, self._detail_url))
 
-    def render_role(self, value: str, record: Assignment) -> str:
-        # ``value`` is get_role_display(), as django-tables2 gives a field with choices
-        return mark_safe(f'<span class="chip role-{_esc(record.role)}">{_esc(value)}</span>')
+    def render_role(self, record: Assignment) -> str:
+        return mark_safe(role_chip(record.role))
 
     def render_due_date(self, record: Assignment) -> str:
-        return mark_safe(my_due_cell(record, self.today))
+        return mark_safe(due_cell(record, self.today))
 
-    def render_status(self, value: str, record: Assignment) -> str:
-        # ``value`` is get_status_display(), as for ``role``
-        return mark_safe(f'<span class="status status-{_esc(record.status)}">{_esc(value)}</span>')
+    def render_status(self, record: Assignment) -> str:
+        return mark_safe(status_tag(record.status))
 
     def render_latest_percent(self, record: Assignment) -> str:
-        return mark_safe(my_percent_cell(record))
+        return mark_safe(percent_cell(record))
 
     def render_periods(self, record: Assignment) -> str:
         return mark_safe(my_periods_cell(record, self.today))

@@ -14,7 +14,6 @@ from tasks.tables.cells import (
     _cn_date,
     _cn_day,
     _esc,
-    _review_date,
     _review_day,
     _url_of,
 )
@@ -44,10 +43,10 @@ def _review_unit(assignment: Assignment) -> str:
 
 
 def _review_due(assignment: Assignment) -> str:
-    due = _review_date(assignment.due_date)
+    due = _cn_date(assignment.due_date)
     original = assignment.original_due_date
     if original and original != assignment.due_date:
-        original_day = _esc(_review_date(original))
+        original_day = _esc(_cn_date(original))
         return mark_safe(f'{_esc(due)}<div class="muted small">原定 {original_day}</div>')
     return due
 
@@ -190,14 +189,14 @@ class ExtensionQueueTable(BoundedTable):
         return _review_measure(record.assignment)
 
     def render_due(self, record) -> str:
-        return _review_date(record.assignment.due_date)
+        return _cn_date(record.assignment.due_date)
 
     def render_original(self, record) -> str:
         assignment = record.assignment
-        return _review_date(assignment.original_due_date or assignment.due_date)
+        return _cn_date(assignment.original_due_date or assignment.due_date)
 
     def render_requested_date(self, value) -> str:
-        return mark_safe(f"<strong>{_esc(_review_date(value))}</strong>")
+        return mark_safe(f"<strong>{_esc(_cn_date(value))}</strong>")
 
     def render_reason(self, record) -> str:
         by = record.requested_by.get_full_name() or record.requested_by.get_username()

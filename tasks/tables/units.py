@@ -12,12 +12,15 @@ from django.utils.safestring import mark_safe
 from safetyplan.tables import BoundedTable
 from tasks.models import Assignment
 from tasks.tables.cells import (
-    _cn_date,
     _esc,
     _label,
     _url_of,
-    due_info,
+    due_cell,
     light_html,
+    measure_cell,
+    percent_cell,
+    role_chip,
+    status_tag,
 )
 
 
@@ -183,77 +186,17 @@ class UnitAssignmentsTable(BoundedTable):
         return light_html(light_name(record.light_rank))
 
     def render_measure(self, record: Assignment) -> str:
-        # assignment_measure_cell's markup, with the link's pattern reversed once a table
-        # (tests/tasks/test_unit_pages.py compares the two).
-        measure = record.measure
-        text = measure.text if len(measure.text) <= 80 else measure.text[:80] + "…"
-        withdrawn = '<span class="tag">已撤销</span>' if measure.withdrawn else ""
-        return mark_safe(
-            f'<a href="{_esc(self._detail_url(record.pk))}">{_esc(text)}</a>'
-            f'<div class="muted small">{_esc(measure.task.notice.title)} · '
-            f"{_esc(measure.task)}</div>{withdrawn}"
-        )
+        return mark_safe(measure_cell(record, self._detail_url))
 
     def render_role(self, record: Assignment) -> str:
-        role = _ROLE_LABELS.get(record.role, record.role)
-        return mark_safe(f'<span class="chip role-{_esc(record.role)}">{_esc(role)}</span>')
+        return mark_safe(role_chip(record.role))
 
     def render_latest_percent(self, record: Assignment) -> str:
         lag = record.schedule_lag(self.today) if record.light_rank != 2 else 0
-        return mark_safe(_percent_cell(record, lag))
+        return mark_safe(percent_cell(record, lag))
 
     def render_due_date(self, record: Assignment) -> str:
-        return mark_safe(_due_cell(record, due_info(record, self.today)))
+        return mark_safe(due_cell(record, self.today))
 
     def render_status(self, record: Assignment) -> str:
-        status = _STATUS_LABELS.get(record.status, record.status)
-        return mark_safe(f'<span class="status status-{_esc(record.status)}">{_esc(status)}</span>')
-
-
-_ROLE_LABELS = dict(Assignment.Role.choices)
-_STATUS_LABELS = dict(Assignment.Status.choices)
-
-# The unit page's cells as strings: two template renderings a row were a third of the page.
-# The markup is that of tasks/partials/stats_percent.html (with assignment_percent.html) and
-# assignment_due.html; tests/tasks/test_unit_pages.py compares them.
-
-
-def _percent_cell(record: Assignment, lag: int) -> str:
-    """The latest percent as a bar and a number, when reported, and ``lag`` when behind."""
-    from django.utils import timezone
-
-    p = record.latest_percent
-    reported = record.latest_report_at
-    if reported:
-        local = timezone.localtime(reported)
-        when = f'<div class="muted small">{local.month}月{local.day}日报送</div>'
-    else:
-        when = '<div class="muted small">尚未报送</div>'
-    behind = f'<div class="lag">落后序时进度{lag}个百分点</div>' if lag else ""
-    return (
-        f'<span class="percent"><progress max="100" value="{p}">{p}%</progress> {p}%</span>'
-        f"{when}{behind}"
-    )
-
-
-def _due_cell(record: Assignment, due: dict) -> str:
-    """The due date, days late or left (``due_info``), and the original date if extended."""
-    if not record.due_date:
-        return '<span class="muted">未设时限</span>'
-    if due["late"]:
-        note = f'<span class="due-note red">逾期{due["late"]}天</span>'
-    elif due["left"] == 0:
-        note = '<span class="due-note yellow">今天到期</span>'
-    elif due["left"]:
-        note = f'<span class="due-note yellow">还有{due["left"]}天</span>'
-    else:
-        note = ""
-    extended = (
-        f'<div class="muted small">原定{_cn_date(record.original_due_date)}，已延期</div>'
-        if due["extended"]
-        else ""
-    )
-    return (
-        f'<div class="due-cell"><span class="due">{_cn_date(record.due_date)}</span>'
-        f"{note}{extended}</div>"
-    )
+        return mark_safe(status_tag(record.status))

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tasks.models import Assignment, Measure, Task
 from tests import factories as f
+from tests.markup import canonical, soup
 
 S, R = Assignment.Status, Assignment.Role
 DAY = dt.date(2024, 5, 10)
@@ -390,24 +391,9 @@ def _old_page(monkeypatch):
     monkeypatch.setattr(widgets.FastInputMixin, "render", forms.Widget.render)
 
 
-def _canonical(node):
-    from bs4 import NavigableString
-
-    if isinstance(node, NavigableString):
-        return " ".join(node.split())
-    attrs = []
-    for key, value in sorted(node.attrs.items()):
-        if key == "value" and node.get("name") == "csrfmiddlewaretoken":
-            continue  # masked afresh on every render
-        attrs.append((key, " ".join(sorted(value)) if isinstance(value, list) else value))
-    children = [_canonical(child) for child in node.children]
-    return (node.name, tuple(attrs), tuple(c for c in children if c != ""))
-
-
 def _content(html: str):
-    from bs4 import BeautifulSoup
-
-    return _canonical(BeautifulSoup(html, "lxml").select_one("main") or BeautifulSoup(html, "lxml"))
+    page = soup(html)
+    return canonical(page.select_one("main") or page)
 
 
 @pytest.fixture
