@@ -43,15 +43,56 @@ class NamedRows:
     ``label_from_instance`` gives (the object's name, by default)."""
 
     label_fields: tuple[str, ...] = ("name",)
+    # A callable giving the rows (pk, *label_fields) instead of querying: when two fields of a
+    # page list the same thousands of units, they are read once (tasks.forms_measures.UnitRows).
+    rows = None
 
     def label_from_row(self, *values) -> str:
         return str(values[0])
 
-    def choice_rows(self):
+    def raw_rows(self) -> list[tuple]:
+        """(pk, *label_fields) of every choice."""
+        if self.rows is not None:
+            return self.rows()
+        return list(self.queryset.values_list("pk", *self.label_fields))
+
+    def label_key(self) -> tuple:
+        """All the labels depend on besides the rows (safetyplan.widgets keeps the labels of
+        rows it has seen under this key)."""
+        return (type(self), getattr(self, "empty_label", None))
+
+    def choice_rows(self, raw: list[tuple] | None = None):
         if getattr(self, "empty_label", None) is not None:
             yield "", self.empty_label
-        for pk, *values in self.queryset.values_list("pk", *self.label_fields):
+        for pk, *values in self.raw_rows() if raw is None else raw:
             yield pk, self.label_from_row(*values)
+
+
+class PlaceNamedRows(NamedRows):
+    """Units (or groups) named with their jurisdiction too when it is not ``home``, the user's
+    own: a city has a 城关镇 in every county."""
+
+    label_fields = ("name", "jurisdiction_id", "jurisdiction__name")
+    home = None
+
+    def label_from_instance(self, obj) -> str:
+        return self.label_from_row(obj.name, obj.jurisdiction_id, obj.jurisdiction.name)
+
+    def label_key(self) -> tuple:
+        return (*super().label_key(), None if self.home is None else self.home.pk)
+
+    def label_from_row(self, name, jurisdiction_id, jurisdiction_name) -> str:
+        if self.home is not None and jurisdiction_id != self.home.pk:
+            return f"{name}（{jurisdiction_name}）"
+        return name
+
+
+class PlaceModelChoiceField(PlaceNamedRows, SafeModelChoiceField):
+    pass
+
+
+class PlaceModelChoiceFilter(SafeModelChoiceFilter):
+    field_class = PlaceModelChoiceField
 
 
 class NamedModelChoiceField(NamedRows, SafeModelChoiceField):

@@ -8,11 +8,16 @@ spent a tenth of its time in their templates.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from functools import lru_cache
 from html import escape
 
 from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from safetyplan.fields import NamedRows
 
 
 def attrs_html(attrs: dict) -> str:
@@ -27,11 +32,51 @@ def attrs_html(attrs: dict) -> str:
     )
 
 
+MAX_LABELLED = 64
+_labelled: OrderedDict[tuple, list[tuple[str, str]]] = OrderedDict()
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=2**16)
+def _escaped(text: str) -> str:
+    # The same few thousand unit names on every page of a province's office: escaping each
+    # again was a fifth of the 措施台账's time.
+    return escape(text)
+
+
 def _choices(widget: forms.Widget) -> list[tuple[str, str]]:
-    rows = getattr(getattr(widget.choices, "field", None), "choice_rows", None)  # fields.NamedRows
-    pairs = rows() if rows is not None else widget.choices
-    # ModelChoiceIteratorValue → its pk; labels may be lazy or numbers.
-    return [(escape(str(getattr(o, "value", o))), escape(str(label))) for o, label in pairs]
+    field = getattr(widget.choices, "field", None)
+    if isinstance(field, NamedRows):
+        raw = field.raw_rows()
+        # Keyed by every row read (and what else the labels depend on): never stale, and a
+        # province's 4,800 units are labelled and escaped once, not on every page.
+        key = (field.label_key(), tuple(raw))
+        with _lock:
+            found = _labelled.get(key)
+            if found is not None:
+                _labelled.move_to_end(key)
+                return found
+        found = _escape_pairs(field.choice_rows(raw))
+        with _lock:
+            _labelled[key] = found
+            while len(_labelled) > MAX_LABELLED:
+                _labelled.popitem(last=False)
+        return found
+    return _escape_pairs(widget.choices)
+
+
+def _escape_pairs(pairs) -> list[tuple[str, str]]:
+    out = []
+    for option, label in pairs:
+        value = getattr(option, "value", option)  # ModelChoiceIteratorValue → its pk
+        # An int's digits need no escaping; labels may be lazy or numbers.
+        out.append(
+            (
+                str(value) if type(value) is int else _escaped(str(value)),
+                _escaped(label) if type(label) is str else escape(str(label)),
+            )
+        )
+    return out
 
 
 class ManyCheckboxes(forms.CheckboxSelectMultiple):

@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 
-from safetyplan.fields import NamedModelChoiceFilter, SafeModelChoiceField, SafeModelChoiceFilter
+from safetyplan.fields import (
+    NamedModelChoiceFilter,
+    PlaceModelChoiceFilter,
+    SafeModelChoiceField,
+    SafeModelChoiceFilter,
+)
 from safetyplan.widgets import FastTextInput, ManyOptionsSelect
 from tasks import clock
 from tasks.access import visible_notices, visible_units
@@ -170,7 +175,7 @@ class MeasureFilter(django_filters.FilterSet):
     chapter = django_filters.ChoiceFilter(
         label="部分", field_name="task__chapter", empty_label="全部", widget=ManyOptionsSelect
     )
-    unit = NamedModelChoiceFilter(
+    unit = PlaceModelChoiceFilter(
         label="责任单位", queryset=Unit.objects.none(), method="by_assignment",
         empty_label="全部单位", widget=ManyOptionsSelect,
     )  # fmt: skip
@@ -229,6 +234,9 @@ class MeasureFilter(django_filters.FilterSet):
             if field is not None:  # the notices fetched above, rather than a query of its own
                 listed = ((pk, title) for pk, title, _ in self._notices)
                 field.choices = [("", field.empty_label), *listed]
+            unit = self._form.fields.get("unit")
+            if unit is not None:
+                unit.home = get_actor(self.request.user).jurisdiction
         return self._form
 
     def _chapters(self, notices) -> list[tuple[str, str]]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django import forms
+from itertools import groupby
 
-from safetyplan.fields import NamedRows, SafeModelMultipleChoiceField
+from django import forms
+from django.utils.functional import cached_property
+
+from safetyplan.fields import PlaceNamedRows, SafeModelMultipleChoiceField
 from safetyplan.widgets import FastDateInput, FastHiddenInput, ManyCheckboxes, ManyOptionsSelect
 from tasks.access import visible_groups, visible_measures, visible_units
 from tasks.models import Assignment, Recurrence
@@ -14,22 +17,38 @@ DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
 ONCE = "once"
 
 
-class UnitChoiceField(NamedRows, SafeModelMultipleChoiceField):
+class UnitChoiceField(PlaceNamedRows, SafeModelMultipleChoiceField):
     """Units (or groups) named with their jurisdiction too when it is not the user's own."""
-
-    label_fields = ("name", "jurisdiction_id", "jurisdiction__name")
 
     def __init__(self, *args, home=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.home = home
 
-    def label_from_instance(self, obj) -> str:
-        return self.label_from_row(obj.name, obj.jurisdiction_id, obj.jurisdiction.name)
 
-    def label_from_row(self, name, jurisdiction_id, jurisdiction_name) -> str:
-        if self.home is not None and jurisdiction_id != self.home.pk:
-            return f"{name}（{jurisdiction_name}）"
-        return name
+class UnitRows:
+    """The units ``actor`` may see, read in one query for both the 措施台账's unit filter (every
+    unit, in directory order) and its bulk panel (the active ones, by kind): a province has
+    4,800, and reading and naming them twice was a third of the page."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.queryset = visible_units(actor).order_by("jurisdiction__path", "order", "id")
+
+    @cached_property
+    def _rows(self) -> list[tuple]:
+        fields = ("pk", "name", "jurisdiction_id", "jurisdiction__name", "is_active", "kind")
+        return list(self.queryset.values_list(*fields))
+
+    def every(self) -> list[tuple]:
+        return [row[:4] for row in self._rows]
+
+    def active(self) -> list[tuple]:
+        """As the bulk panel's queryset orders them: jurisdiction, kind, order, id. The rows
+        come by jurisdiction, then order and id: a stable sort by kind within each
+        jurisdiction's run gives that."""
+        out: list[tuple] = []
+        for _, run in groupby((r for r in self._rows if r[4]), key=lambda r: r[2]):
+            out += (row[:4] for row in sorted(run, key=lambda r: r[5]))
+        return out
 
 
 class BulkForm(forms.Form):

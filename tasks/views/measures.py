@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from tasks import clock, services
+from tasks import clock, figures, services, wide_counts
 from tasks.access import visible_measures
 from tasks.filters import MeasureFilter
-from tasks.forms_measures import BulkForm
+from tasks.forms_measures import BulkForm, UnitRows
 from tasks.models import Assignment
 from tasks.tables import MeasureTable
 from tasks.views.notices import SEES_JURISDICTION, unit_assignments
@@ -59,6 +59,18 @@ class MeasureListView(SingleTableMixin, FilterView):
             .order_by("-task__notice__year", "task__notice_id", "task__order", "order", "id")
         )
 
+    def get_table_pagination(self, table) -> dict:
+        # A city's or a province's total is counted once a minute (tasks.wide_counts).
+        options, self.counted_at = wide_counts.pagination(
+            "measures",
+            get_actor(self.request.user),
+            self.filterset,
+            per_page=self.table_pagination["per_page"],
+            on=clock.today(),
+            live_if=("notice", "unit"),
+        )
+        return options
+
     def get_table_kwargs(self):
         today = clock.today()
         kwargs = {"today": today, "assignments": chip_assignments(today)}
@@ -69,9 +81,14 @@ class MeasureListView(SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         actor = get_actor(self.request.user)
+        context.update(counted_at=self.counted_at, max_age=figures.max_age())
+        units = UnitRows(actor)  # one read of the units for the filter and the bulk panel
+        self.filterset.form.fields["unit"].rows = units.every
         if actor.is_office:
             path = self.request.get_full_path()
-            context["bulk_form"] = BulkForm(actor=actor, initial={"next": path})
+            bulk_form = BulkForm(actor=actor, initial={"next": path})
+            bulk_form.fields["units"].rows = units.active
+            context["bulk_form"] = bulk_form
         return context
 
 

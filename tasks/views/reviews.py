@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from tasks import services
+from tasks import clock, figures, services, wide_counts
 from tasks.access import get_assignment, visible_assignments, visible_extensions
 from tasks.filters import CompletionQueueFilter, ExtensionQueueFilter
 from tasks.forms_reviews import ExtensionDecisionForm, ReviewForm
@@ -101,6 +101,18 @@ class ReviewQueueView(SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         return {} if get_actor(self.request.user).is_office else {"exclude": ("actions",)}
 
+    def get_table_pagination(self, table) -> dict:
+        # A city's or a province's totals are counted once a minute (tasks.wide_counts).
+        options, self.counted_at = self._pagination("completions", self.filterset)
+        return options
+
+    def _pagination(self, kind: str, filterset) -> tuple[dict, object]:
+        actor = get_actor(self.request.user)
+        on = clock.today()
+        return wide_counts.pagination(
+            kind, actor, filterset, per_page=PER_PAGE, on=on, live_if=("unit",)
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         found = ExtensionQueueFilter(
@@ -108,9 +120,12 @@ class ReviewQueueView(SingleTableMixin, FilterView):
         )
         rows = found.qs if found.is_valid() else found.queryset.none()
         table = ExtensionQueueTable(rows, prefix="ext-", **self.get_table_kwargs())
-        RequestConfig(self.request, paginate={"per_page": PER_PAGE}).configure(table)
+        options, extensions_counted_at = self._pagination("extensions", found)
+        RequestConfig(self.request, paginate=options).configure(table)
         actor = get_actor(self.request.user)
         context.update(extension_table=table, is_office=actor.is_office)
+        context.update(counted_at=self.counted_at or extensions_counted_at)
+        context.update(max_age=figures.max_age())
         unfiltered = all(
             not f.is_bound or (f.is_valid() and not f.form.cleaned_data.get("unit"))
             for f in (self.filterset, found)
