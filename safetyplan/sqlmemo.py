@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 from django.db import connection
@@ -81,6 +81,29 @@ def _rows(key: Hashable, build: Callable[[], QuerySet]) -> tuple[list[tuple], SQ
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return list(compiler.results_iter([rows])), compiler
+
+
+# Stand-ins for the ids of value_rows_of(): no id or other parameter of ours is this negative.
+_STAND_IN = -(2**62)
+
+
+def value_rows_of(
+    key: Hashable, build: Callable[[list[int]], QuerySet], ids: Sequence[int]
+) -> list[tuple]:
+    """The rows of ``build(ids)``, a ``values_list()`` query narrowed to some ids (a page's
+    rows), as the ORM gives them. Compiled once per ``key`` and number of ids, with stand-ins
+    for the ids; each call puts its own ids in their place among the parameters."""
+    if not ids:
+        return []
+    stand_ins = [_STAND_IN - i for i in range(len(ids))]
+    sql, params, compiler = compiled((key, "ids", len(ids)), lambda: build(stand_ins))
+    where = {stand_in: i for i, stand_in in enumerate(stand_ins)}
+    # Each stand-in is a parameter once (IN drops duplicates: the ids given must be distinct).
+    params = tuple(ids[where[p]] if type(p) is int and p in where else p for p in params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [tuple(row) for row in compiler.results_iter([rows])]
 
 
 def value_rows(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:

@@ -116,3 +116,39 @@ def test_the_oldest_entries_make_room(db, monkeypatch):
     for name in ("a", "b", "c"):
         sqlmemo.model_rows(Unit, name, lambda: Unit.objects.all())
     assert [key[1] for key in sqlmemo._memo] == ["b", "c"]
+
+
+def _by_ids(ids):
+    return (
+        Assignment.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "status", "due_date")
+    )
+
+
+def test_rows_of_some_ids_are_those_ids_rows_each_time(load):
+    sqlmemo.clear()
+    pks = list(Assignment.objects.order_by("pk").values_list("pk", flat=True)[:12])
+    for ids in (pks[:5], pks[5:10], pks[7:12]):
+        assert sqlmemo.value_rows_of("by-ids", _by_ids, ids) == list(_by_ids(ids))
+    # a date is a date on every database, as the ORM converts it
+    rows = sqlmemo.value_rows_of("by-ids", _by_ids, pks[:5])
+    assert {type(due) for _pk, _status, due in rows} <= {dt.date, type(None)}
+
+
+def test_rows_of_ids_are_compiled_once_per_number_of_ids(load):
+    sqlmemo.clear()
+    pks = list(Assignment.objects.order_by("pk").values_list("pk", flat=True)[:8])
+    built = []
+
+    def build(ids):
+        built.append(len(ids))
+        return _by_ids(ids)
+
+    sqlmemo.value_rows_of("by-ids", build, pks[:3])
+    sqlmemo.value_rows_of("by-ids", build, pks[3:6])
+    sqlmemo.value_rows_of("by-ids", build, pks[:4])
+    assert built == [3, 4]
+
+
+def test_rows_of_no_ids_ask_nothing(load, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert sqlmemo.value_rows_of("by-ids", _by_ids, []) == []

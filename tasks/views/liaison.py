@@ -37,11 +37,12 @@ from django_tables2 import SingleTableMixin
 from django_tables2.data import TableListData
 
 from safetyplan import sqlmemo
-from tasks import clock, periods, services
+from tasks import clock, my_task_rows, periods, services
 from tasks.access import get_assignment, visible_assignments
 from tasks.filters import MyTasksFilter
 from tasks.forms_liaison import ExtensionForm, ReportForm
 from tasks.models import DUE_SOON_DAYS, Assignment, Evidence, ExtensionRequest, ProgressReport
+from tasks.my_task_rows import MyTaskRow
 from tasks.tables import MyTasksTable, assignment_periods, due_info
 from units.access import Actor, get_actor
 
@@ -98,38 +99,25 @@ class MyTaskRows(Sequence):
 
     model = Assignment
 
-    def __init__(self, ranked: list[tuple[int, int]], actor: Actor) -> None:
+    def __init__(self, ranked: list[tuple[int, int]], actor: Actor, *, key: tuple) -> None:
         self.ranked = ranked  # (pk, urgency), most urgent first
         self.actor = actor
+        self.key = key  # visible_key(actor)
 
     def __len__(self) -> int:
         return len(self.ranked)
 
-    def __getitem__(self, key: int | slice) -> Assignment | list[Assignment]:
+    def __getitem__(self, key: int | slice) -> MyTaskRow | list[MyTaskRow]:
         if isinstance(key, slice):
             return self.records(self.ranked[key])
         return self.records([self.ranked[key]])[0]
 
-    def __iter__(self) -> Iterator[Assignment]:
+    def __iter__(self) -> Iterator[MyTaskRow]:
         return iter(self.records(self.ranked))
 
-    def records(self, ranked: list[tuple[int, int]]) -> list[Assignment]:
-        if not ranked:
-            return []
-        # Read by the 报送周期 cell alone, which looks at the reported periods: a report for no
-        # period (a one-off measure's) never counts there, and most reports are such.
-        reports = ProgressReport.objects.filter(period_index__isnull=False).only(
-            "id", "assignment_id", "period_index"
-        )
-        found = visible_assignments(self.actor).filter(pk__in=[pk for pk, _ in ranked])
-        found = found.select_related("measure__task__notice")
-        by_pk = {a.pk: a for a in found.prefetch_related(Prefetch("reports", queryset=reports))}
-        rows = []
-        for pk, urgency in ranked:
-            if pk in by_pk:  # gone since it was ranked a moment ago: not shown
-                by_pk[pk].urgency = urgency
-                rows.append(by_pk[pk])
-        return rows
+    def records(self, ranked: list[tuple[int, int]]) -> list[MyTaskRow]:
+        visible = visible_assignments(self.actor)
+        return my_task_rows.fetch(visible, ranked, key=self.key)
 
 
 class MyTaskData(TableListData):
@@ -162,14 +150,15 @@ class MyTasksView(SingleTableMixin, FilterView):
     def get_table_data(self) -> MyTaskData:
         # All the unit's assignments ranked (and counted for the tiles) in one query; the
         # filter (``self.object_list``, none() when invalid) only says which of them to show.
-        ranked = my_ranking(self.actor, self.today)
+        key = visible_key(self.actor)
+        ranked = my_ranking(self.actor, self.today, key=key)
         self.counts = my_counts(ranked)
         if self.narrowed():
             shown = set(self.object_list.order_by().values_list("pk", flat=True))
             rows = [(pk, urgency) for pk, urgency, _ in ranked if pk in shown]
         else:
             rows = [(pk, urgency) for pk, urgency, _ in ranked]
-        return MyTaskData(MyTaskRows(rows, self.actor))
+        return MyTaskData(MyTaskRows(rows, self.actor, key=key))
 
     def narrowed(self) -> bool:
         """Whether the filter leaves out anything (an invalid one leaves out everything); each
@@ -191,16 +180,24 @@ class MyTasksView(SingleTableMixin, FilterView):
         return context
 
 
-def my_ranking(actor: Actor, today: dt.date) -> list[tuple[int, int, str]]:
+def visible_key(actor: Actor) -> tuple:
+    """What the assignments a liaison may see depend on, for ``safetyplan.sqlmemo``: their SQL
+    and parameters (one unit's, whatever else changes)."""
+    sql, params = visible_assignments(actor).query.sql_with_params()
+    return (sql, tuple(params))
+
+
+def my_ranking(
+    actor: Actor, today: dt.date, *, key: tuple | None = None
+) -> list[tuple[int, int, str]]:
     """(pk, urgency, status) of ``my_assignments(actor, today)``, most urgent first.
 
     Building and compiling ``urgency`` (the missed periods of tasks.rules) took 10–15 ms, more
     than all the rest of the page's queries; its SQL only depends on the rows the actor may
     see and on the day, so it is compiled once per unit and day (``safetyplan.sqlmemo``; the
     query itself runs on every request)."""
-    visible_sql, visible_params = visible_assignments(actor).query.sql_with_params()
     rows = sqlmemo.value_rows(
-        ("my_ranking", visible_sql, tuple(visible_params), today),
+        ("my_ranking", key or visible_key(actor), today),
         lambda: my_assignments(actor, today).values_list("pk", "urgency", "status"),
     )
     return [(pk, urgency, status) for pk, urgency, status in rows]

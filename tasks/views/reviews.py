@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,38 +16,15 @@ from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from tasks import clock, figures, services, wide_counts
+from tasks import clock, figures, review_rows, services, wide_counts
 from tasks.access import get_assignment, visible_assignments, visible_extensions
 from tasks.filters import CompletionQueueFilter, ExtensionQueueFilter
 from tasks.forms_reviews import ExtensionDecisionForm, ReviewForm
-from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressReport
+from tasks.models import Assignment, ExtensionRequest, ProgressReport
 from tasks.tables import CompletionQueueTable, ExtensionQueueTable
 from units.access import Actor, get_actor, role_required
 
 PER_PAGE = 25
-
-
-def completion_reports() -> Prefetch:
-    """The completion requests of each assignment, newest first, with their evidence: what the
-    queue's report cell shows (tasks.tables.review_report_cell) and no more, the files' paths
-    and the authors' passwords are not read for nothing."""
-    evidence = Evidence.objects.only("report", "original_name", "size")
-    reports = (
-        ProgressReport.objects.filter(kind=ProgressReport.Kind.COMPLETION)
-        .select_related("author")
-        .only(
-            "assignment",
-            "author__first_name",
-            "author__last_name",
-            "author__username",
-            "text",
-            "percent",
-            "created_at",
-        )
-        .prefetch_related(Prefetch("evidence", queryset=evidence))
-        .order_by("-created_at", "-id")
-    )
-    return Prefetch("reports", queryset=reports, to_attr="completion_reports")
 
 
 def _office_only(actor: Actor) -> None:
@@ -84,8 +60,6 @@ class ReviewQueueView(SingleTableMixin, FilterView):
         return (
             visible_assignments(actor)
             .filter(status=Assignment.Status.REQUESTED)
-            .select_related("unit", "measure__task__notice")
-            .prefetch_related(completion_reports())
             .order_by("latest_report_at", "id")
         )
 
@@ -94,12 +68,33 @@ class ReviewQueueView(SingleTableMixin, FilterView):
         return (
             visible_extensions(actor)
             .filter(status=ExtensionRequest.Status.PENDING)
-            .select_related("assignment__unit", "assignment__measure__task__notice", "requested_by")
             .order_by("created_at", "id")
         )
 
     def get_table_kwargs(self):
         return {} if get_actor(self.request.user).is_office else {"exclude": ("actions",)}
+
+    def get_table_data(self):
+        # The page's rows as light objects (tasks.review_rows), not some 350 model instances.
+        fields = (*review_rows.ASSIGNMENT, "latest_report_at")
+        return review_rows.LightRows(
+            self.object_list,
+            fields=fields,
+            make=review_rows.completion_rows,
+            key=self.rows_key("completions", self.filterset),
+        )
+
+    def rows_key(self, kind: str, filterset) -> tuple | None:
+        """What the queue's rows depend on (who sees, the unit chosen), for the page's SQL to be
+        compiled once (safetyplan.sqlmemo); None, compiled each time, for an invalid filter."""
+        if filterset.is_bound and not filterset.is_valid():
+            return None
+        actor = get_actor(self.request.user)
+        where = (
+            None if actor.role == "admin" or actor.jurisdiction is None else actor.jurisdiction.path
+        )
+        unit = filterset.form.cleaned_data.get("unit") if filterset.is_bound else None
+        return (kind, actor.role, where, unit.pk if unit else None)
 
     def get_table_pagination(self, table) -> dict:
         # A city's or a province's totals are counted once a minute (tasks.wide_counts).
@@ -119,6 +114,12 @@ class ReviewQueueView(SingleTableMixin, FilterView):
             self.request.GET, queryset=self.extensions(), request=self.request
         )
         rows = found.qs if found.is_valid() else found.queryset.none()
+        rows = review_rows.LightRows(
+            rows,
+            fields=review_rows.EXTENSION,
+            make=review_rows.extension_rows,
+            key=self.rows_key("extensions", found),
+        )
         table = ExtensionQueueTable(rows, prefix="ext-", **self.get_table_kwargs())
         options, extensions_counted_at = self._pagination("extensions", found)
         RequestConfig(self.request, paginate=options).configure(table)

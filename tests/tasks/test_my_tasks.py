@@ -26,7 +26,7 @@ def _today(on_day):
 
 
 def _rows(response) -> list[Assignment]:
-    return [row.record for row in response.context["table"].paginated_rows]
+    return _rows_of(response.context["table"])
 
 
 def test_liaison_sees_own_unit_only(login, liaison_a, county, unit_a, unit_b):
@@ -311,8 +311,14 @@ def test_each_rows_light_is_the_models_light(login, liaison_a, county, unit_a):
     assert all(ours == model for ours, model in lights)
 
 
-def _rows_of(table):
-    return [row.record for row in table.paginated_rows]
+def _rows_of(table) -> list[Assignment]:
+    """The assignments shown, in order, with the ``urgency`` they were shown with (the page's
+    rows are light objects, tasks/my_task_rows.py)."""
+    shown = [row.record for row in table.paginated_rows]
+    found = Assignment.objects.in_bulk([r.pk for r in shown])
+    for r in shown:
+        found[r.pk].urgency = r.urgency
+    return [found[r.pk] for r in shown]
 
 
 def test_the_ranking_follows_the_day(login, liaison_a, on_day, county, unit_a):

@@ -4,13 +4,14 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Prefetch
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from tasks import services
-from tasks.models import Assignment, ProgressReport
+from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressReport
 from tests import factories as f
 from units.access import get_actor
 from units.context_processors import review_count, roles
@@ -442,6 +443,33 @@ def _old_tables():
     return OldCompletionQueueTable, OldExtensionQueueTable
 
 
+def _models(table) -> list[Assignment]:
+    """The rows shown, as the model instances the old tables read (the page's rows are light
+    objects, tasks/review_rows.py), with their completion requests as the view prefetched
+    them: newest first, with author and files."""
+    evidence = Evidence.objects.only("report", "original_name", "size")
+    reports = (
+        ProgressReport.objects.filter(kind=ProgressReport.Kind.COMPLETION)
+        .select_related("author")
+        .prefetch_related(Prefetch("evidence", queryset=evidence))
+        .order_by("-created_at", "-id")
+    )
+    pks = [row.record.pk for row in table.paginated_rows]
+    found = (
+        Assignment.objects.select_related("unit", "measure__task__notice")
+        .prefetch_related(Prefetch("reports", queryset=reports, to_attr="completion_reports"))
+        .in_bulk(pks)
+    )
+    return [found[pk] for pk in pks]
+
+
+def _extension_models(table) -> list[ExtensionRequest]:
+    pks = [row.record.pk for row in table.paginated_rows]
+    related = ("assignment__unit", "assignment__measure__task__notice", "requested_by")
+    found = ExtensionRequest.objects.select_related(*related).in_bulk(pks)
+    return [found[pk] for pk in pks]
+
+
 def _table_html(table) -> str:
     """The table as the page writes it, in the page's context (one CSRF token for all rows)."""
     import re
@@ -489,9 +517,9 @@ def test_the_tables_are_the_markup_of_the_templates_they_replaced(
 
     response = login(office).get(URL)
     completion, extension = response.context["table"], response.context["extension_table"]
-    rows = [row.record for row in completion.paginated_rows]
+    rows = _models(completion)
     assert len(rows) == 4
-    extensions = [row.record for row in extension.paginated_rows]
+    extensions = _extension_models(extension)
     assert len(extensions) == 2
     old_completion, old_extension = _old_tables()
     ours = _table_html(completion)
@@ -509,10 +537,30 @@ def test_a_leaders_tables_are_the_old_markup_without_actions(
     response = login(leader).get(URL)
     completion, extension = response.context["table"], response.context["extension_table"]
     old_completion, old_extension = _old_tables()
-    rows = [row.record for row in completion.paginated_rows]
-    extensions = [row.record for row in extension.paginated_rows]
+    rows, extensions = _models(completion), _extension_models(extension)
     ours = _table_html(completion)
     assert ours == _table_html(old_completion(rows, exclude=("actions",)))
     assert "review-quick" not in ours
     old = old_extension(extensions, prefix="ext-", exclude=("actions",))
     assert _table_html(extension) == _table_html(old)
+
+
+def test_the_rows_are_read_afresh_on_every_visit(
+    login, office, requested, pending_extension, unit_a, unit_b
+):
+    client = login(office)
+
+    def shown(**params):
+        response = client.get(URL, params)
+        return (
+            [row.record.pk for row in response.context["table"].paginated_rows],
+            [row.record.pk for row in response.context["extension_table"].paginated_rows],
+        )
+
+    assert shown() == ([requested.pk], [pending_extension.pk])
+    assert shown(unit=unit_a.pk) == ([requested.pk], [])
+    assert shown(unit=unit_b.pk) == ([], [pending_extension.pk])
+    Assignment.objects.filter(pk=requested.pk).update(status=S.DONE)
+    ExtensionRequest.objects.filter(pk=pending_extension.pk).update(status="approved")
+    assert shown() == ([], [])
+    assert shown(unit=unit_a.pk) == ([], [])
