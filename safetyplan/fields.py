@@ -88,7 +88,9 @@ class PlaceNamedRows(NamedRows):
 
 
 class PlaceModelChoiceField(PlaceNamedRows, SafeModelChoiceField):
-    pass
+    def __init__(self, *args, home=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.home = home
 
 
 class PlaceModelChoiceFilter(SafeModelChoiceFilter):

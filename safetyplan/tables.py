@@ -1,8 +1,11 @@
 """The base of every table: page sizes from the address bar are kept within sense."""
 
 import django_tables2 as tables
-from django_tables2.data import TableListData
+from django.core.exceptions import EmptyResultSet
+from django_tables2.data import TableListData, TableQuerysetData
 from django_tables2.utils import Accessor, OrderBy
+
+from safetyplan import sqlmemo
 
 MAX_PER_PAGE = 500
 
@@ -38,3 +41,37 @@ class SortedListData(TableListData):
                 return (absent, 0) if value is None else (present, value)
 
             self.data.sort(key=key, reverse=descending)
+
+
+class LightRows(TableQuerysetData):
+    """A queryset table's data whose page is read as light rows: ``fields`` of the sliced
+    queryset in one query, made into rows by ``make``. Counting and ordering are the
+    queryset's, as before."""
+
+    def __init__(self, queryset, *, fields: tuple[str, ...], make, key=None) -> None:
+        super().__init__(queryset)
+        self.fields, self.make, self.key = fields, make, key
+
+    def _page(self, start: int, stop: int) -> list[tuple]:
+        def build():
+            return self.data.values_list(*self.fields)[start:stop]
+
+        if self.key is None:
+            return list(build())
+        # ``key`` names all the queryset depends on but its order (as the table sorted it):
+        # its SQL is compiled once per key, order and page.
+        order = tuple(map(str, self.data.query.order_by))
+        try:
+            return sqlmemo.value_rows(
+                ("light_rows", self.key, self.fields, order, start, stop), build
+            )
+        except EmptyResultSet:  # a reach with nothing in it: no SQL to run (as the ORM does)
+            return []
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self.make(self._page(key.start or 0, key.stop))
+        return self.make(self._page(key, key + 1))[0]
+
+    def __iter__(self):
+        return iter(self.make(list(self.data.values_list(*self.fields))))

@@ -59,7 +59,7 @@ class TaskAdmin(SimpleHistoryAdmin):
     inlines = [MeasureInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("notice")
+        return super().get_queryset(request).select_related("notice").defer("notice__parse")
 
 
 class AssignmentInline(admin.TabularInline):
@@ -79,7 +79,13 @@ class MeasureAdmin(SimpleHistoryAdmin):
     inlines = [AssignmentInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("task__notice")
+        # Not the notice's parse (a whole parsed document) on every row of the list.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("task__notice")
+            .defer("task__notice__parse")
+        )
 
     @admin.display(description="主要内容")
     def short_text(self, obj: Measure) -> str:

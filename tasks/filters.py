@@ -85,10 +85,17 @@ def _review_units(request):
     return visible_units(get_actor(request.user)).order_by("jurisdiction__path", "order", "id")
 
 
-class CompletionQueueFilter(django_filters.FilterSet):
+class _ReviewUnitFilter:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None:  # a city has a 城关镇 in every county: named with it
+            self.filters["unit"].extra["home"] = get_actor(self.request.user).jurisdiction
+
+
+class CompletionQueueFilter(_ReviewUnitFilter, django_filters.FilterSet):
     """Narrows the completion requests of the review queue to one unit."""
 
-    unit = NamedModelChoiceFilter(
+    unit = PlaceModelChoiceFilter(
         label="责任单位", queryset=_review_units, empty_label="全部单位", widget=ManyOptionsSelect
     )
 
@@ -97,10 +104,10 @@ class CompletionQueueFilter(django_filters.FilterSet):
         fields = ["unit"]
 
 
-class ExtensionQueueFilter(django_filters.FilterSet):
+class ExtensionQueueFilter(_ReviewUnitFilter, django_filters.FilterSet):
     """The same unit filter, for the extension requests (read from the same query string)."""
 
-    unit = NamedModelChoiceFilter(
+    unit = PlaceModelChoiceFilter(
         label="责任单位",
         field_name="assignment__unit",
         queryset=_review_units,
@@ -220,6 +227,7 @@ class MeasureFilter(django_filters.FilterSet):
         self.filters["unit"].queryset = visible_units(actor).order_by(
             "jurisdiction__path", "order", "id"
         )
+        self.filters["unit"].extra["home"] = actor.jurisdiction  # named with their county
         # One query gives the notice choices and the years, which are those notices' years.
         self._notices = list(notices.order_by("-year", "title").values_list("pk", "title", "year"))
         years = dict.fromkeys(year for _, _, year in self._notices)
@@ -234,9 +242,6 @@ class MeasureFilter(django_filters.FilterSet):
             if field is not None:  # the notices fetched above, rather than a query of its own
                 listed = ((pk, title) for pk, title, _ in self._notices)
                 field.choices = [("", field.empty_label), *listed]
-            unit = self._form.fields.get("unit")
-            if unit is not None:
-                unit.home = get_actor(self.request.user).jurisdiction
         return self._form
 
     def _chapters(self, notices) -> list[tuple[str, str]]:

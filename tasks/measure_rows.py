@@ -9,12 +9,13 @@ model's own methods (``Assignment.light``, ``Measure.status``), borrowed by thes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from html import escape
 
 from django.db.models import QuerySet
 
-from tasks.models import Assignment, Measure
+from safetyplan import sqlmemo
+from tasks.models import Assignment, Measure, Task
 
 
 def esc(value: object) -> str:
@@ -92,15 +93,22 @@ FIELDS = (
 
 
 def assignments_by_measure(
-    measure_ids: Iterable[int], assignments: QuerySet[Assignment]
+    measure_ids: Iterable[int], assignments: QuerySet[Assignment], *, key: Hashable = None
 ) -> dict[int, Assigned]:
     """The ``assignments`` (annotated with ``missed_periods``, in chip order) of each measure,
-    in one query; no query when there is no measure, as with a prefetch."""
+    in one query; no query when there is no measure, as with a prefetch. With ``key`` (naming
+    all ``assignments`` depends on), its SQL is compiled once per key and number of measures:
+    resolving the missed-periods expression was most of the 措施台账's table."""
     by_measure: dict[int, Assigned] = {pk: Assigned() for pk in measure_ids}
     if not by_measure:
         return by_measure
     units: dict[int, UnitName] = {}  # a county's units recur on every row
-    rows = assignments.filter(measure_id__in=list(by_measure)).values_list(*FIELDS)
+
+    def build(ids: list[int]) -> QuerySet:
+        return assignments.filter(measure_id__in=ids).values_list(*FIELDS)
+
+    ids = list(by_measure)
+    rows = build(ids) if key is None else sqlmemo.value_rows_of(("chips", key), build, ids)
     for measure_id, unit_id, name, role, status, due, start, percent, missed in rows:
         a = UnitAssignment()
         unit = units.get(unit_id)
@@ -110,3 +118,49 @@ def assignments_by_measure(
         a.start_date, a.latest_percent, a.missed_periods = start, percent, missed
         by_measure[measure_id].append(a)
     return by_measure
+
+
+# ---- the ledger's own rows: a page of measures with their task and notice ----------------------
+
+
+class _LedgerNotice:
+    __slots__ = ("title", "year")
+
+
+class _LedgerTask:
+    __slots__ = ("notice", "notice_id", "number", "pk", "title")
+    __str__ = Task.__str__
+
+
+class LedgerMeasure:
+    """A measure as the ledger's cells read it (tasks/tables/measures.py · MeasureTable)."""
+
+    __slots__ = ("due_date", "pk", "recurrence", "task", "text", "topic", "withdrawn")
+
+
+LEDGER_FIELDS = (
+    "pk", "text", "topic", "recurrence", "due_date", "withdrawn", "task_id", "task__number",
+    "task__title", "task__notice_id", "task__notice__title", "task__notice__year",
+)  # fmt: skip
+
+
+def ledger_measures(values: list[tuple]) -> list[LedgerMeasure]:
+    """``LEDGER_FIELDS`` of a page's measures as rows; a task's several rows share one task."""
+    tasks: dict[int, _LedgerTask] = {}
+    rows = []
+    for pk, text, topic, recurrence, due, withdrawn, task_id, *task_fields in values:
+        task = tasks.get(task_id)
+        if task is None:
+            number, title, notice_id, notice_title, year = task_fields
+            task, notice = _LedgerTask(), _LedgerNotice()
+            notice.title, notice.year = notice_title, year
+            task.pk, task.number, task.title, task.notice_id, task.notice = (
+                task_id, number, title, notice_id, notice
+            )  # fmt: skip
+            tasks[task_id] = task
+        m = LedgerMeasure()
+        m.pk, m.text, m.topic, m.recurrence, m.due_date, m.withdrawn, m.task = (
+            pk, text, topic, recurrence, due, withdrawn, task
+        )  # fmt: skip
+        rows.append(m)
+    return rows

@@ -69,7 +69,9 @@ def notice_measures(notice: Notice, today: dt.date) -> list[MeasureRow]:
     )
     for measure, assigned in zip(
         measures,
-        assignments_by_measure([m.pk for m in measures], assignments).values(),
+        assignments_by_measure(
+            [m.pk for m in measures], assignments, key=("notice", notice.pk, today)
+        ).values(),
         strict=True,
     ):
         measure.assignments = assigned

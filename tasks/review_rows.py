@@ -9,9 +9,6 @@ the objects below carry what tasks/tables/reviews.py reads of them, and no more.
 
 from __future__ import annotations
 
-from django.core.exceptions import EmptyResultSet
-from django_tables2.data import TableQuerysetData
-
 from safetyplan import sqlmemo
 from tasks.models import Assignment, Evidence, ProgressReport, Task
 
@@ -156,33 +153,3 @@ def extension_rows(values: list[tuple]) -> list[QueueExtension]:
         row.requested_by, row.assignment = _user(first, last, username), _assignment(fields)
         rows.append(row)
     return rows
-
-
-class LightRows(TableQuerysetData):
-    """A queryset table's data whose page is read as light rows: ``fields`` of the sliced
-    queryset in one query, made into rows by ``make``. Counting and ordering are the
-    queryset's, as before."""
-
-    def __init__(self, queryset, *, fields: tuple[str, ...], make, key=None) -> None:
-        super().__init__(queryset)
-        self.fields, self.make, self.key = fields, make, key
-
-    def _page(self, start: int, stop: int) -> list[tuple]:
-        def build():
-            return self.data.values_list(*self.fields)[start:stop]
-
-        if self.key is None:
-            return list(build())
-        # ``key`` names all the queryset depends on: its SQL is compiled once per key and page.
-        try:
-            return sqlmemo.value_rows(("light_rows", self.key, self.fields, start, stop), build)
-        except EmptyResultSet:  # a reach with nothing in it: no SQL to run (as the ORM does)
-            return []
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            return self.make(self._page(key.start or 0, key.stop))
-        return self.make(self._page(key, key + 1))[0]
-
-    def __iter__(self):
-        return iter(self.make(list(self.data.values_list(*self.fields))))

@@ -44,12 +44,21 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+def _digest(asked: dict[str, list[str]]) -> str:
+    pairs = sorted((name, v) for name, values in asked.items() for v in values if v not in ("",))
+    return hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode()).hexdigest()[:24]
+
+
 def count_kind(kind: str, asked: dict[str, list[str]]) -> str:
     """The ``figures`` kind under which the total of ``kind`` with the filter values ``asked``
     (by field name) is kept; empty values are left out, as the filter ignores them."""
-    pairs = sorted((name, v) for name, values in asked.items() for v in values if v not in ("",))
-    digest = hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode()).hexdigest()[:24]
-    return f"count:{kind}:{digest}"
+    return f"count:{kind}:{_digest(asked)}"
+
+
+def filters_key(filterset: FilterSet) -> str:
+    """The filter's values as asked, short: what a filtered list depends on besides who looks
+    and the day."""
+    return _digest(_asked(filterset))
 
 
 def _asked(filterset: FilterSet) -> dict[str, list[str]]:

@@ -67,3 +67,20 @@ def test_reports_and_reviews_cannot_be_changed_in_admin(client, it_admin, popula
     review = Review.objects.first()
     delete = reverse("admin:tasks_review_delete", args=[review.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["task", "measure"])
+def test_task_and_measure_lists_do_not_read_the_notices_parse(client, it_admin, county, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tasks.models import Notice
+
+    m = f.measure(j=county, text="措施一")
+    Notice.objects.filter(pk=m.task.notice_id).update(parse={"tasks": ["措施" * 5000]})
+    client.force_login(it_admin)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(reverse(f"admin:tasks_{model}_changelist"))
+    assert response.status_code == 200
+    joined = [q["sql"] for q in seen if 'JOIN "tasks_notice"' in q["sql"]]
+    assert joined and not any('"tasks_notice"."parse"' in sql for sql in joined)

@@ -150,10 +150,11 @@ class MeasureTable(BoundedTable):
         row_attrs = {"class": lambda record: "withdrawn" if record.withdrawn else ""}
         empty_text = "没有符合条件的措施。"
 
-    def __init__(self, *args, today: dt.date, assignments=None, **kwargs):
+    def __init__(self, *args, today: dt.date, assignments=None, assignments_key=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self._assignments = assignments
+        self._assignments_key = assignments_key  # names all ``assignments`` depends on
         self._by_measure: dict | None = None
         self._task_cells: dict[int, str] = {}  # a page has a few tasks, each on many rows
         self._facts: dict[int, tuple] = {}
@@ -163,7 +164,9 @@ class MeasureTable(BoundedTable):
             return Assigned(record.assignments.all())
         if self._by_measure is None:  # the whole page at the first row: one query
             records = self.paginated_rows.data
-            self._by_measure = assignments_by_measure((r.pk for r in records), self._assignments)
+            self._by_measure = assignments_by_measure(
+                (r.pk for r in records), self._assignments, key=self._assignments_key
+            )
         found = self._by_measure.get(record.pk)
         return found if found is not None else Assigned()
 

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from tasks import clock, figures, services, wide_counts
+from safetyplan.tables import LightRows
+from tasks import clock, figures, measure_rows, services, wide_counts
 from tasks.access import visible_measures
 from tasks.filters import MeasureFilter
 from tasks.forms_measures import BulkForm, UnitRows
@@ -35,13 +36,6 @@ def chip_assignments(today: dt.date) -> QuerySet[Assignment]:
     return unit_assignments(today)
 
 
-# What MeasureTable reads of a measure, its task and notice.
-MEASURE_FIELDS = (
-    "text", "topic", "recurrence", "due_date", "withdrawn", "task__number", "task__title",
-    "task__notice_id", "task__notice__title", "task__notice__year",
-)  # fmt: skip
-
-
 class MeasureListView(SingleTableMixin, FilterView):
     table_class = MeasureTable
     filterset_class = MeasureFilter
@@ -49,15 +43,24 @@ class MeasureListView(SingleTableMixin, FilterView):
     table_pagination = {"per_page": 50}
 
     def get_queryset(self):
-        # Only the columns the table shows: a notice's ``parse`` is a whole parsed document,
-        # decoded from JSON on every row otherwise. The assignments are not prefetched: the
-        # table reads them for its page as rows (see get_table_kwargs).
-        return (
-            visible_measures(get_actor(self.request.user))
-            .select_related("task__notice")
-            .only(*MEASURE_FIELDS)
-            .order_by("-task__notice__year", "task__notice_id", "task__order", "order", "id")
+        # The page reads its rows' fields as values (get_table_data): never a notice's
+        # ``parse``, a whole parsed document. The assignments are read for the page as rows
+        # too (see get_table_kwargs).
+        return visible_measures(get_actor(self.request.user)).order_by(
+            "-task__notice__year", "task__notice_id", "task__order", "order", "id"
         )
+
+    def get_table_data(self):
+        # The page's measures as light rows (tasks.measure_rows), their SQL compiled once
+        # per reach, filter, order and page; counting and sorting stay the queryset's.
+        actor = get_actor(self.request.user)
+        valid = not self.filterset.is_bound or self.filterset.is_valid()
+        where = (actor.role, actor.jurisdiction.path if actor.jurisdiction else None)
+        key = (where, wide_counts.filters_key(self.filterset), clock.today()) if valid else None
+        return LightRows(
+            self.object_list, fields=measure_rows.LEDGER_FIELDS,
+            make=measure_rows.ledger_measures, key=key,
+        )  # fmt: skip
 
     def get_table_pagination(self, table) -> dict:
         # A city's or a province's total is counted once a minute (tasks.wide_counts).
@@ -73,7 +76,11 @@ class MeasureListView(SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         today = clock.today()
-        kwargs = {"today": today, "assignments": chip_assignments(today)}
+        kwargs = {
+            "today": today,
+            "assignments": chip_assignments(today),
+            "assignments_key": ("chip_assignments", today),
+        }
         if not get_actor(self.request.user).is_office:
             kwargs["exclude"] = ("select",)
         return kwargs

@@ -49,6 +49,7 @@ class NoticeListView(SingleTableMixin, FilterView):
         return (
             visible_notices(get_actor(self.request.user))
             .select_related("jurisdiction")
+            .defer("parse")  # a whole parsed document per notice, which the list never shows
             .annotate(
                 measure_count=_per_notice(measures, "task__notice"),
                 assignment_count=_per_notice(assignments, "measure__task__notice"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from safetyplan.tables import LightRows
 from tasks import clock, figures, review_rows, services, wide_counts
 from tasks.access import get_assignment, visible_assignments, visible_extensions
 from tasks.filters import CompletionQueueFilter, ExtensionQueueFilter
@@ -77,7 +78,7 @@ class ReviewQueueView(SingleTableMixin, FilterView):
     def get_table_data(self):
         # The page's rows as light objects (tasks.review_rows), not some 350 model instances.
         fields = (*review_rows.ASSIGNMENT, "latest_report_at")
-        return review_rows.LightRows(
+        return LightRows(
             self.object_list,
             fields=fields,
             make=review_rows.completion_rows,
@@ -114,7 +115,7 @@ class ReviewQueueView(SingleTableMixin, FilterView):
             self.request.GET, queryset=self.extensions(), request=self.request
         )
         rows = found.qs if found.is_valid() else found.queryset.none()
-        rows = review_rows.LightRows(
+        rows = LightRows(
             rows,
             fields=review_rows.EXTENSION,
             make=review_rows.extension_rows,

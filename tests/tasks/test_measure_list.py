@@ -361,6 +361,7 @@ def _old_page(monkeypatch):
     widgets."""
     from django import forms
     from django.db.models import Prefetch
+    from django_tables2 import SingleTableMixin
 
     from safetyplan import widgets
     from tasks import clock
@@ -384,6 +385,7 @@ def _old_page(monkeypatch):
             kwargs["exclude"] = ("select",)
         return kwargs
 
+    monkeypatch.setattr(MeasureListView, "get_table_data", SingleTableMixin.get_table_data)
     monkeypatch.setattr(MeasureListView, "get_queryset", get_queryset)
     monkeypatch.setattr(MeasureListView, "get_table_kwargs", get_table_kwargs)
     monkeypatch.setattr(MeasureListView, "table_class", _old_table_class())

@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tasks.models import Assignment, Measure, Task
+from tasks.models import Assignment, Measure, Notice, Task
 from tests import factories as f
 
 S, R = Assignment.Status, Assignment.Role
@@ -112,6 +114,19 @@ def test_notice_list_query_count_does_not_grow(
     with django_assert_num_queries(len(ten.captured_queries)):
         response = client.get(reverse("notice_list"), {"per_page": 100})
         assert len(response.context["table"].page.object_list) == 100  # fmt: skip
+
+
+def test_notice_list_does_not_read_each_notices_parse(login, office, county):
+    # An imported notice keeps its whole confirmed parse: tens of kilobytes of JSON to decode
+    # for every row of the list, which shows none of it.
+    notice = f.notice(county, title="导入的通知")
+    Notice.objects.filter(pk=notice.pk).update(parse={"tasks": [{"text": "措施" * 5000}]})
+    client = login(office)
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get(reverse("notice_list"))
+    assert "导入的通知" in response.text
+    listed = [q["sql"] for q in seen if '"tasks_notice"."title"' in q["sql"]]
+    assert listed and not any('"tasks_notice"."parse"' in sql for sql in listed)
 
 
 # ---- detail ----------------------------------------------------------------------------------

@@ -79,3 +79,17 @@ def test_a_units_name_is_escaped_in_the_filter_and_the_panel(login, city_office,
     html = login(city_office).get(reverse("measure_list")).text
     assert "<b>" not in html
     assert html.count("&lt;b&gt;&quot;危化&quot;&lt;/b&gt;办") == 2
+
+
+def test_city_review_queue_filter_names_each_units_county(login, city_office, city):
+    response = login(city_office).get(reverse("review_queue"))
+    html = response.text
+    select = html[html.index('name="unit"') : html.index("</select>", html.index('name="unit"'))]
+    assert "城关镇（甲县）</option>" in select and "城关镇（乙县）</option>" in select
+    assert ">市应急局</option>" in select
+
+
+def test_county_review_queue_filter_names_units_alone(login, city):
+    county = city.children.get(name="甲县")
+    html = login(f.user("county_office", role=OFFICE, j=county)).get(reverse("review_queue")).text
+    assert ">城关镇</option>" in html and "（甲县）" not in html

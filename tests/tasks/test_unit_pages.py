@@ -475,3 +475,31 @@ def test_reports_and_history_are_what_the_template_wrote(
         assert "系统" in old_history
         assert "佐证材料1份" in old_reports
         assert 10 < old_reports.count("&lt;已完成&gt;") < 30  # truncated
+
+
+@pytest.mark.parametrize("params", [{}, {"sort": "due_date"}, {"page": 2}])
+def test_assignments_table_reads_as_it_did_from_model_instances(
+    login, office, unit_a, varied, monkeypatch, params
+):
+    """The page's rows are light objects (tasks/unit_rows.py): the same table as the model
+    instances, with their notice, gave."""
+    from tasks import unit_rows
+
+    def models(ranked):
+        found = (
+            Assignment.objects.select_related("measure__task__notice")
+            .only(*unit_rows.FIELDS)
+            .in_bulk([pk for pk, _ in ranked])
+        )
+        for pk, rank in ranked:
+            found[pk].light_rank = rank
+        return [found[pk] for pk, _ in ranked]
+
+    client = login(office)
+    ours = client.get(_detail(unit_a), params)
+    with monkeypatch.context() as m:
+        m.setattr(unit_rows, "_fetch", models)
+        theirs = client.get(_detail(unit_a), params)
+    table = ours.content.decode().split('<table class="grid cards unit-assignments"')[1]
+    assert "&gt;&amp;&#x27;&quot;</a>" in table
+    assert table == theirs.content.decode().split('<table class="grid cards unit-assignments"')[1]
