@@ -1,7 +1,7 @@
 """台账: the measures the 措施台账 filter shows, as an .xlsx workbook.
 
-Built with openpyxl's write-only mode into a temporary file, so that memory stays flat however
-many rows there are: measures are read with ``.iterator(chunk_size=CHUNK)`` and, for each chunk,
+Built with openpyxl's write-only mode into a temporary file (the data rows by our own row
+writer, reports/ledger_rows.py), so that memory stays flat however many rows there are: measures are read with ``.iterator(chunk_size=CHUNK)`` and, for each chunk,
 their assignments (units per role, status, latest report text, missed periods) come in ONE more
 query. Nothing is fetched per row.
 
@@ -28,6 +28,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from reports.ledger_rows import RowWriter
 from tasks.models import Assignment, Measure, ProgressReport
 
 CHUNK = 2000
@@ -316,38 +317,16 @@ def row_height(values, widths) -> float:
 
 
 @lru_cache(maxsize=512)
-def _row_attrs(height: float) -> dict[str, str]:
-    """What the sheet writer reads from ``row_dimensions`` (a full RowDimension per row costs
-    ten times more)."""
-    return {"ht": f"{height:g}", "customHeight": "1"}
+def _height(height: float) -> str:
+    return f"{height:g}"
 
 
 def _cell(ws, value, style) -> WriteOnlyCell:
+    """A title or header cell: text, with its style array."""
     cell = WriteOnlyCell(ws)
-    _set(cell, value, style)
-    return cell
-
-
-def _set(cell: WriteOnlyCell, value, style) -> None:
-    """Value and style straight into the cell: no type sniffing (a text starting with "=" stays
-    text, never a formula) and a shared style array (the styles are never changed)."""
-    if value is None or value == "":
-        cell._value, cell.data_type = None, "n"
-    elif isinstance(value, str):
-        cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("", value), "s"
-    elif isinstance(value, dt.date):
-        cell._value, cell.data_type = value, "d"
-    else:
-        cell._value, cell.data_type = value, "n"
+    cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("", value), "s"
     cell._style = style
-
-
-def _prepared_row(cells, row_idx):
-    """Stands in for ``WriteOnlyWorksheet._values_to_row``: our rows are cells already, so
-    skip openpyxl's per-value conversion (which tries each cell as a value first and fails)."""
-    for column, cell in enumerate(cells, 1):
-        cell.row, cell.column = row_idx, column
-        yield cell
+    return cell
 
 
 class LedgerSheet:
@@ -371,29 +350,26 @@ class LedgerSheet:
         ws.merged_cells.add(f"A1:{last}1")
         ws.append([_cell(ws, title, self.styles.title)])
         ws.append([_cell(ws, header, self.styles.header) for header, _ in COLUMNS])
-        # Each data row is written out as soon as it is appended, so one set of cells serves
-        # every row.
-        ws._values_to_row = _prepared_row
-        self.cells = [WriteOnlyCell(ws) for _ in COLUMNS]
+        # The data rows: written by our own row writer, each as soon as it is appended.
+        RowWriter(ws, len(COLUMNS))
 
     def add(self, *, task, text, lead, others, due, status, progress, late, red) -> None:
-        s, c = self.styles, self.cells
+        s = self.styles
         self.rows += 1
-        _set(c[0], self.rows, s.center[red])
-        _set(c[1], task, s.text[red])
-        _set(c[2], text, s.text[red])
-        _set(c[3], lead, s.text[red])
-        _set(c[4], others, s.text[red])
-        _set(c[5], due, s.date[red])
-        _set(c[6], status, s.center[red])
-        _set(c[7], progress, s.text[red])
-        _set(c[8], late, s.center[red])
-        # Write-only sheets cannot be fitted afterwards: give the row the height its wrapped
-        # text needs, then forget it (the row is written on append), so memory stays flat.
-        dims, row = self.ws.row_dimensions, self.rows + 2
-        dims[row] = _row_attrs(row_height((task, text, lead, others, progress), TEXT_WIDTHS))
-        self.ws.append(c)
-        del dims[row]
+        text_style, center = s.text[red], s.center[red]
+        # Write-only sheets cannot be fitted afterwards: the row gets the height its wrapped
+        # text needs.
+        height = _height(row_height((task, text, lead, others, progress), TEXT_WIDTHS))
+        self.ws.append(
+            (
+                height,
+                (
+                    (self.rows, center), (task, text_style), (text, text_style),
+                    (lead, text_style), (others, text_style), (due, s.date[red]),
+                    (status, center), (progress, text_style), (late, center),
+                ),
+            )
+        )  # fmt: skip
 
     def finish(self) -> None:
         last = get_column_letter(len(COLUMNS))
