@@ -240,7 +240,8 @@ def floor_unit(p: dict) -> dict:
     rows = _rows(
         f"""SELECT a.id, m.text, n.title, t.title, a.role, a.status, a.due_date,
         a.latest_percent, ({MISSED}) {mine} AND n.year = %(year)s
-        ORDER BY a.due_date, a.id LIMIT 50""",
+        ORDER BY CASE WHEN {LATE} THEN 2 WHEN {SOON} THEN 1 ELSE 0 END DESC,
+        a.due_date IS NULL, a.due_date, a.id LIMIT 50""",
         p,
     )
     totals = _rows(

@@ -13,9 +13,10 @@ import datetime as dt
 from collections.abc import Hashable
 from functools import lru_cache
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.db.models.lookups import GreaterThan
 from django_tables2.data import TableQuerysetData
+from django_tables2.utils import OrderBy as Alias
 
 from safetyplan import sqlmemo
 from tasks import rules
@@ -70,6 +71,11 @@ def with_light_rank(assignments: QuerySet[Assignment], *, on: dt.date) -> QueryS
     return assignments.alias(missed_periods=missed).annotate(light_rank=_light_rank(on))
 
 
+def _nulls_last(name: str) -> OrderBy:
+    field = F(name.removeprefix("-"))
+    return field.desc(nulls_last=True) if name.startswith("-") else field.asc(nulls_last=True)
+
+
 class RankedRows(TableQuerysetData):
     """The table's data: ``assignments`` with ``light_rank``, sorted by the table.
 
@@ -82,7 +88,22 @@ class RankedRows(TableQuerysetData):
     def __init__(self, assignments: QuerySet[Assignment], *, on: dt.date, key: Hashable):
         super().__init__(assignments.annotate(light_rank=Value(0)))
         self.assignments, self.on, self.key = assignments, on, key
+        self._ordering: tuple[str, ...] = ()  # as the table asked, for the kept SQL's key
         self._order: list[tuple[int, int]] | None = None
+
+    def order_by(self, aliases) -> None:
+        """The table's order, every column of it, then ``pk``; an empty due date last either
+        way on every database. (django-tables2 keeps only a column's own ``order_FOO`` when a
+        table has one, which dropped the lights: the page was sorted by date alone.)"""
+        ordering: list[str] = []
+        for alias in aliases:
+            bound = self.table.columns[Alias(alias).bare]
+            flip = alias[0] != bound.order_by_alias[0]
+            accessors = bound.order_by.opposite if flip else bound.order_by
+            ordering += (accessor.for_queryset() for accessor in accessors)
+        self._ordering = tuple(ordering)
+        self.data = self.data.order_by(*map(_nulls_last, ordering), "pk")
+        self._order = None
 
     def order(self) -> list[tuple[int, int]]:
         """(id, light_rank) of every row, in the table's order."""
@@ -93,7 +114,7 @@ class RankedRows(TableQuerysetData):
                 ranked = with_light_rank(self.assignments, on=self.on)
                 return ranked.order_by(*ordering).values_list("pk", "light_rank")
 
-            key = ("unit_rows", self.key, self.on, ordering)
+            key = ("unit_rows", self.key, self.on, self._ordering)
             self._order = [(pk, rank) for pk, rank in sqlmemo.value_rows(key, build)]
         return self._order
 

@@ -170,16 +170,6 @@ class UnitAssignmentsTable(BoundedTable):
         self.today = today
         self._detail_url = _url_of("assignment_detail")
 
-    def order_due_date(self, queryset, is_descending):
-        from django.db.models import F
-
-        key = (
-            F("due_date").desc(nulls_last=True)
-            if is_descending
-            else F("due_date").asc(nulls_last=True)
-        )
-        return queryset.order_by(key, "pk"), True
-
     def render_light(self, record: Assignment) -> str:
         from tasks.stats import light_name
 

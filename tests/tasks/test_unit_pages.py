@@ -503,3 +503,29 @@ def test_assignments_table_reads_as_it_did_from_model_instances(
     table = ours.content.decode().split('<table class="grid cards unit-assignments"')[1]
     assert "&gt;&amp;&#x27;&quot;</a>" in table
     assert table == theirs.content.decode().split('<table class="grid cards unit-assignments"')[1]
+
+
+def _lit_rows(response) -> list[tuple[int, dt.date | None]]:
+    table = response.context["table"]
+    return [(row.record.light_rank, row.record.due_date) for row in table.paginated_rows]
+
+
+def test_assignments_come_red_first_then_by_due_date_undated_last(login, office, unit_a, varied):
+    client = login(office)
+    rows = _lit_rows(client.get(_detail(unit_a), {"per_page": 100}))
+    assert len(rows) > 20 and {rank for rank, _ in rows} == {0, 1, 2}
+    lights = [rank for rank, _ in rows]
+    assert lights == sorted(lights, reverse=True)  # red (2), yellow (1), green (0)
+    for light in (0, 1, 2):
+        dues = [due for rank, due in rows if rank == light]
+        dated = [due for due in dues if due is not None]
+        assert dues == sorted(dated) + [None] * (len(dues) - len(dated))
+
+
+@pytest.mark.parametrize("sort", ["due_date", "-due_date"])
+def test_sorting_by_due_date_puts_undated_last_either_way(login, office, unit_a, varied, sort):
+    rows = _lit_rows(login(office).get(_detail(unit_a), {"per_page": 100, "sort": sort}))
+    dues = [due for _, due in rows]
+    dated = [due for due in dues if due is not None]
+    assert dated == sorted(dated, reverse=sort.startswith("-"))
+    assert dues == dated + [None] * (len(dues) - len(dated))
