@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 from functools import lru_cache
+from html import escape as _escape
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -89,6 +90,10 @@ class _Column:
         self.skips_value = not (
             self.empty_values or self.many or self.link or self.link_text or catch_all
         ) and ("value" not in names)
+        # The render method's arguments, when they are all among those _render offers: passed
+        # by name without building every argument and matching them per cell.
+        offered = not catch_all and all(name in _OFFERED for name in names)
+        self.render_names = names if offered and not self.link else None
 
     def field(self, model: type[models.Model], name: str):
         if model not in self.fields:
@@ -124,7 +129,17 @@ def _cell(table: Table, row, column: _Column) -> object:
     return _render(table, row, column, value)
 
 
+_OFFERED = ("value", "record", "column", "bound_column", "bound_row", "table")
+
+
 def _render(table: Table, row, column: _Column, value) -> object:
+    names = column.render_names
+    if names is not None:
+        if names == ("record",):  # most render methods
+            return column.render(record=row.record)
+        offered = {"value": value, "record": row.record, "column": column.column,
+                   "bound_column": column.bound, "bound_row": row, "table": table}  # fmt: skip
+        return column.render(**{name: offered[name] for name in names})
     kwargs = {
         "value": value,
         "record": row.record,
@@ -145,7 +160,7 @@ def _text(value, column: _Column, context: Context) -> str:
         if isinstance(value, SafeData):
             return value
         if type(value) is str:
-            return escape(value)
+            return _escape(value)  # django's escape, without its lazy-string wrapper
         return render_value_in_context(value, context)
     return conditional_escape(str(localize(value, use_l10n=bool(column.localize))))
 
