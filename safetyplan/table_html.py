@@ -201,12 +201,22 @@ def _computed(attrs: dict, kwargs: dict) -> dict:
     return out
 
 
+def _attr(value) -> str:
+    """``conditional_escape`` without the lazy-string wrapper: a row's attributes, every row."""
+    return value.__html__() if hasattr(value, "__html__") else _escape(str(value))
+
+
 def _row_attrs(table: Table, row) -> str:
-    """BoundRow.attrs: the table's ``row_attrs`` for this record, and "even" or "odd"."""
+    """BoundRow.attrs: the table's ``row_attrs`` for this record, and "even" or "odd"; written
+    as ``AttributeDict.as_html`` writes them."""
     attrs = _computed(table.row_attrs, {"table": table, "record": row.record})
     parity = row.get_even_odd_css_class()
     attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
-    return AttributeDict(attrs).as_html()
+    return " ".join(
+        f'{_attr(key)}="{_attr(value)}"'
+        for key, value in attrs.items()
+        if key not in AttributeDict.blacklist and value is not None
+    )
 
 
 def render_table(table: Table, context: Context) -> SafeString:
