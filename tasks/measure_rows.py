@@ -15,7 +15,8 @@ from html import escape
 from django.db.models import QuerySet
 
 from safetyplan import sqlmemo
-from tasks.models import Assignment, Measure, Task
+from tasks.light import LightNotice, LightTask, Listed
+from tasks.models import Assignment, Measure
 
 
 def esc(value: object) -> str:
@@ -58,11 +59,8 @@ class UnitAssignment:
         return STATUS_LABELS.get(self.status, self.status)
 
 
-class Assigned(list):
+class Assigned(Listed):
     """A measure's assignments; ``all()`` as on a prefetched manager, for ``Measure.status``."""
-
-    def all(self) -> Assigned:
-        return self
 
 
 class _StatusReader:
@@ -123,15 +121,6 @@ def assignments_by_measure(
 # ---- the ledger's own rows: a page of measures with their task and notice ----------------------
 
 
-class _LedgerNotice:
-    __slots__ = ("title", "year")
-
-
-class _LedgerTask:
-    __slots__ = ("notice", "notice_id", "number", "pk", "title")
-    __str__ = Task.__str__
-
-
 class LedgerMeasure:
     """A measure as the ledger's cells read it (tasks/tables/measures.py · MeasureTable)."""
 
@@ -146,13 +135,13 @@ LEDGER_FIELDS = (
 
 def ledger_measures(values: list[tuple]) -> list[LedgerMeasure]:
     """``LEDGER_FIELDS`` of a page's measures as rows; a task's several rows share one task."""
-    tasks: dict[int, _LedgerTask] = {}
+    tasks: dict[int, LightTask] = {}
     rows = []
     for pk, text, topic, recurrence, due, withdrawn, task_id, *task_fields in values:
         task = tasks.get(task_id)
         if task is None:
             number, title, notice_id, notice_title, year = task_fields
-            task, notice = _LedgerTask(), _LedgerNotice()
+            task, notice = LightTask(), LightNotice()
             notice.title, notice.year = notice_title, year
             task.pk, task.number, task.title, task.notice_id, task.notice = (
                 task_id, number, title, notice_id, notice

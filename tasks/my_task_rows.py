@@ -13,32 +13,8 @@ from collections import defaultdict
 from collections.abc import Hashable
 
 from safetyplan import sqlmemo
-from tasks.models import Assignment, ProgressReport, Recurrence, Task
-
-RECURRENCE_LABELS: dict[str, str] = dict(Recurrence.choices)
-
-
-class _Notice:
-    __slots__ = ("title",)
-
-
-class _Task:
-    __slots__ = ("notice", "number", "title")
-    __str__ = Task.__str__
-
-
-class _Measure:
-    __slots__ = ("recurrence", "task", "text", "withdrawn")
-
-    def get_recurrence_display(self) -> str:
-        return RECURRENCE_LABELS.get(self.recurrence, self.recurrence)
-
-
-class _Reports(list):
-    """What ``assignment.reports.all()`` gives the period rules: reports with a period."""
-
-    def all(self) -> _Reports:
-        return self
+from tasks.light import Listed, light_measure
+from tasks.models import Assignment, ProgressReport
 
 
 class _Report:
@@ -97,13 +73,10 @@ def fetch(assignments, ranked: list[tuple[int, int]], *, key: Hashable) -> list[
         (row.pk, row.role, row.status, row.due_date, row.original_due_date, row.start_date,
          row.latest_percent, row.latest_report_at, text, withdrawn, recurrence, number, title,
          notice_title) = value  # fmt: skip
-        notice, task, measure = _Notice(), _Task(), _Measure()
-        notice.title = notice_title
-        task.number, task.title, task.notice = number, title, notice
-        measure.text, measure.withdrawn, measure.recurrence, measure.task = (
-            text, withdrawn, recurrence, task
-        )  # fmt: skip
-        row.measure, row.reports = measure, _Reports()
+        row.measure = light_measure(
+            text, number, title, notice_title, withdrawn=withdrawn, recurrence=recurrence
+        )
+        row.reports = Listed()
         found[row.pk] = row
     periods = defaultdict(list)
     for assignment_id, period_index in sqlmemo.value_rows_of(("my_task_periods",), _reports, pks):

@@ -10,24 +10,11 @@ the objects below carry what tasks/tables/reviews.py reads of them, and no more.
 from __future__ import annotations
 
 from safetyplan import sqlmemo
-from tasks.models import Assignment, Evidence, ProgressReport, Task
+from tasks.light import Listed, light_measure
+from tasks.measure_rows import UnitName
+from tasks.models import Assignment, Evidence, ProgressReport
 
 ROLE_LABELS: dict[str, str] = dict(Assignment.Role.choices)
-
-
-class _Named:
-    """A unit, a notice: what is read of it is its name or title."""
-
-    __slots__ = ("name", "title")
-
-
-class _Task:
-    __slots__ = ("notice", "number", "title")
-    __str__ = Task.__str__
-
-
-class _Measure:
-    __slots__ = ("task", "text")
 
 
 class _User:
@@ -40,11 +27,6 @@ class _User:
 
     def get_username(self) -> str:
         return self.username
-
-
-class _Files(list):
-    def all(self) -> _Files:
-        return self
 
 
 class _File:
@@ -78,10 +60,10 @@ ASSIGNMENT = (
 
 
 def _assignment(values) -> QueueAssignment:
-    a, unit, measure, task, notice = QueueAssignment(), _Named(), _Measure(), _Task(), _Named()
-    (a.pk, a.version, a.role, a.due_date, a.original_due_date, unit.name, measure.text,
-     task.number, task.title, notice.title) = values  # fmt: skip
-    task.notice, measure.task, a.measure, a.unit = notice, task, measure, unit
+    a = QueueAssignment()
+    (a.pk, a.version, a.role, a.due_date, a.original_due_date, unit_name, text, number, title,
+     notice_title) = values  # fmt: skip
+    a.unit, a.measure = UnitName(unit_name), light_measure(text, number, title, notice_title)
     return a
 
 
@@ -123,7 +105,7 @@ def completion_rows(values: list[tuple]) -> list[QueueAssignment]:
             continue  # an older request, sent back: the cell shows the newest
         report = _Report()
         report.text, report.percent, report.created_at = text, percent, created_at
-        report.author, report.evidence = _user(*author), _Files()
+        report.author, report.evidence = _user(*author), Listed()
         by_pk[aid].completion_reports = [report]
         by_report[rid] = report
     if by_report:

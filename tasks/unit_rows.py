@@ -20,7 +20,8 @@ from django_tables2.utils import OrderBy as Alias
 
 from safetyplan import sqlmemo
 from tasks import rules
-from tasks.models import Assignment, Task
+from tasks.light import light_measure
+from tasks.models import Assignment
 
 # What the table's cells read of each row and its measure, task and notice: read as values
 # into light rows (``_fetch``); the tests compare the markup with the models'.
@@ -153,19 +154,6 @@ class _Records:
         return self._records
 
 
-class _Notice:
-    __slots__ = ("title",)
-
-
-class _Task:
-    __slots__ = ("notice", "number", "title")
-    __str__ = Task.__str__
-
-
-class _Measure:
-    __slots__ = ("task", "text", "withdrawn")
-
-
 class UnitPageRow:
     """An assignment as the unit page's cells read it (tasks/tables/units.py); the rule for
     序时进度 stays the model's method."""
@@ -188,11 +176,11 @@ def _fetch(ranked: list[tuple[int, int]]) -> list[UnitPageRow]:
     compiled once per page size (``safetyplan.sqlmemo``), read as light rows."""
     found = {}
     for values in sqlmemo.value_rows_of(("unit_page_rows",), _by_ids, [pk for pk, _ in ranked]):
-        row, measure, task, notice = UnitPageRow(), _Measure(), _Task(), _Notice()
+        row = UnitPageRow()
         (row.pk, row.role, row.status, row.due_date, row.original_due_date, row.start_date,
-         row.latest_percent, row.latest_report_at, measure.text, measure.withdrawn,
-         task.number, task.title, notice.title) = values  # fmt: skip
-        task.notice, measure.task, row.measure = notice, task, measure
+         row.latest_percent, row.latest_report_at, text, withdrawn, number, title,
+         notice_title) = values  # fmt: skip
+        row.measure = light_measure(text, number, title, notice_title, withdrawn=withdrawn)
         found[row.pk] = row
     records = []
     for pk, rank in ranked:

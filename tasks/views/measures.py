@@ -19,7 +19,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from safetyplan.tables import LightRows
-from tasks import clock, figures, measure_rows, services, wide_counts
+from tasks import clock, figures, measure_rows, services, stats, wide_counts
 from tasks.access import visible_measures
 from tasks.filters import MeasureFilter
 from tasks.forms_measures import BulkForm, UnitRows
@@ -53,10 +53,9 @@ class MeasureListView(SingleTableMixin, FilterView):
     def get_table_data(self):
         # The page's measures as light rows (tasks.measure_rows), their SQL compiled once
         # per reach, filter, order and page; counting and sorting stay the queryset's.
-        actor = get_actor(self.request.user)
+        reach = stats.scope_key(get_actor(self.request.user), None, None)
         valid = not self.filterset.is_bound or self.filterset.is_valid()
-        where = (actor.role, actor.jurisdiction.path if actor.jurisdiction else None)
-        key = (where, wide_counts.filters_key(self.filterset), clock.today()) if valid else None
+        key = (reach, wide_counts.filters_key(self.filterset), clock.today()) if valid else None
         return LightRows(
             self.object_list, fields=measure_rows.LEDGER_FIELDS,
             make=measure_rows.ledger_measures, key=key,

@@ -17,7 +17,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from safetyplan.tables import LightRows
-from tasks import clock, figures, review_rows, services, wide_counts
+from tasks import clock, figures, review_rows, services, stats, wide_counts
 from tasks.access import get_assignment, visible_assignments, visible_extensions
 from tasks.filters import CompletionQueueFilter, ExtensionQueueFilter
 from tasks.forms_reviews import ExtensionDecisionForm, ReviewForm
@@ -90,12 +90,9 @@ class ReviewQueueView(SingleTableMixin, FilterView):
         compiled once (safetyplan.sqlmemo); None, compiled each time, for an invalid filter."""
         if filterset.is_bound and not filterset.is_valid():
             return None
-        actor = get_actor(self.request.user)
-        where = (
-            None if actor.role == "admin" or actor.jurisdiction is None else actor.jurisdiction.path
-        )
+        reach = stats.scope_key(get_actor(self.request.user), None, None)
         unit = filterset.form.cleaned_data.get("unit") if filterset.is_bound else None
-        return (kind, actor.role, where, unit.pk if unit else None)
+        return (kind, reach, unit.pk if unit else None)
 
     def get_table_pagination(self, table) -> dict:
         # A city's or a province's totals are counted once a minute (tasks.wide_counts).
